@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install build serve test bench chromium clean
+
+$(PY_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+# Debian's Chromium for Playwright (it cannot download its own browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
+	fi
+
+# mkdocs build --strict; the build hook validates the trees, writes the engine
+# bundle and copies the Pyodide runtime from node_modules into site/.
+build: install
+	$(PY) -m mkdocs build --strict --quiet
+
+serve: build
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(PY) -m py_tools serve --dir site --host $(HOST) --port $(PORT)
+
+test: install chromium
+	$(PY) -m pytest
+
+bench: install chromium build
+	$(PY) tests/bench.py
+
+clean:
+	rm -rf site .pytest_cache

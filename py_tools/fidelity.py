@@ -1,0 +1,120 @@
+"""Fidelity of the published policy pages to the source documents.
+
+A source is split into units (sentences within each non-empty line); each unit is
+normalised (whitespace, quotes, dashes, extraction markers) and looked for in the
+normalised text of the built page's article. Contents-list lines are not units: the
+contents become the site's navigation and table of contents.
+"""
+from __future__ import annotations
+
+import html.parser
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# source file -> built page (relative to site/) that must hold it
+DOCUMENTS = {
+    "000_004056abf9b6a9b4.txt": "policies/rbkc-policy/index.html",
+    "001_115dcb6b722ebea2.txt": "policies/rbkc-consultation/index.html",
+    "002_21ee3fa6e228c0ef.txt": "policies/tmbc-procedure/index.html",
+    "003_d78f95123ae12777.txt": "policies/dover-policy/index.html",
+    "004_2cee0b6ff91f94e9.txt": "policies/camden-hub/index.html",
+}
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00a0": " ",
+                         "\u2022": " ", "\uf0b7": " ", "\u25cf": " ", "\u00b7": " "})
+_CONTENTS_LINE = re.compile(r"^\s*(\d+(\.\d+)*\.?\s+)?[^\t]+\t\s*\d+(\s+\d+)*\s*$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'0-9])")
+
+
+def squash(text: str) -> str:
+    """Normalise for comparison: quotes and dashes folded, markers and all whitespace removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = text.replace("**", "")
+    return re.sub(r"\s+", "", text)
+
+
+def source_units(raw: str) -> list[str]:
+    units: list[str] = []
+    for line in raw.splitlines():
+        if not line.strip() or _CONTENTS_LINE.match(line):
+            continue
+        line = re.sub(r"^\s*[-*\u2022\uf0b7o]\s+(?=\S)", "", line)  # list markers
+        for part in _SENTENCE_END.split(line.strip()):
+            if len(squash(part)) >= 3:
+                units.append(part)
+    return units
+
+
+class _ArticleText(html.parser.HTMLParser):
+    """Text inside <article>, with a space at every tag boundary."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.depth += 1
+        if tag in ("script", "style"):
+            self.skip += 1
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth -= 1
+        if tag in ("script", "style"):
+            self.skip -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data):
+        if self.depth > 0 and not self.skip:
+            self.parts.append(data)
+
+
+def article_text(html_text: str) -> str:
+    parser = _ArticleText()
+    parser.feed(html_text)
+    return "".join(parser.parts)
+
+
+@dataclass
+class Fidelity:
+    source: str
+    page: str
+    total: int
+    missing: list[str]
+
+    @property
+    def ratio(self) -> float:
+        return 1.0 if not self.total else (self.total - len(self.missing)) / self.total
+
+
+def check(source_file: Path, page_file: Path) -> Fidelity:
+    units = source_units(source_file.read_text(encoding="utf-8"))
+    page = squash(article_text(page_file.read_text(encoding="utf-8")))
+    missing = [u for u in units if squash(u) not in page]
+    return Fidelity(source_file.name, str(page_file), len(units), missing)
+
+
+def main(argv: list[str]) -> int:
+    site = Path(argv[0]) if argv else ROOT / "site"
+    worst = 1.0
+    for source, page in DOCUMENTS.items():
+        result = check(ROOT / "sources" / source, site / page)
+        worst = min(worst, result.ratio)
+        print(f"{source} -> {page}: {result.ratio:.2%} of {result.total} sentences")
+        for unit in result.missing:
+            print(f"   missing: {unit[:160]}")
+    return 0 if worst >= 0.99 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

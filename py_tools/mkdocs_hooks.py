@@ -1,0 +1,1 @@
+"""MkDocs build hooks (filled in by the tools work)."""
