@@ -1,0 +1,54 @@
+"""Load, link and validate the rule data: the one way the CLI, tests and site build get a Bundle."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import anchors, loader, validate
+from .model import Bundle, Council, Document, to_data
+
+
+class InvalidRules(ValueError):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def rules_version(root: Path = loader.TREES) -> str:
+    """A short content hash of the rule files, shown in decision records."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bool = True) -> Bundle:
+    bundle = loader.load_bundle(root, version=rules_version(root))
+    links = anchors.links_for(anchors.bundle_cites(bundle), policies)
+    councils = {code: _with_documents(c, policies) for code, c in bundle.councils.items()}
+    bundle = Bundle(bundle.facts, bundle.trees, councils, links,
+                    bundle.version)
+    if check:
+        errors = validate.validate(bundle)
+        if errors:
+            raise InvalidRules(errors)
+    return bundle
+
+
+def _with_documents(council: Council, policies: Path) -> Council:
+    """Fill each document's title and dates from its page's front matter (one source)."""
+    docs = []
+    for doc in council.documents:
+        page = policies.parent / doc.page
+        meta = anchors.front_matter(page) if page.exists() else {}
+        docs.append(Document(str(meta.get("document") or meta.get("title") or doc.page), doc.page,
+                             str(meta.get("approved", "") or ""), str(meta.get("review_due", "") or ""),
+                             str(meta.get("version", "") or "")))
+    return Council(council.code, council.name, council.short, tuple(docs), council.tools,
+                   council.where)
+
+
+def bundle_json(bundle: Bundle) -> str:
+    return json.dumps(to_data(bundle), separators=(",", ":"), sort_keys=True)

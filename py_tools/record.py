@@ -1,0 +1,38 @@
+"""The decision record: plain text to paste into a case management system. Pure."""
+from __future__ import annotations
+
+from .model import Bundle
+
+DUTY_HEADINGS = (("must", "Must"), ("should", "Should"), ("may", "May"), ("info", "For information"))
+
+
+def record_text(bundle: Bundle, step: dict, date: str) -> str:
+    """`date` is given by the caller (the engine reads no clock)."""
+    council = bundle.councils[step["council"]]
+    links = step.get("links", {})
+
+    def cites(ids):
+        return ", ".join(links.get(c, {}).get("label", c) for c in ids)
+
+    lines = [f"Decision record: {step['title']}", f"Council: {council.name}", f"Date: {date}"]
+    for doc in council.documents:
+        dates = "; ".join(x for x in (f"approved {doc.approved}" if doc.approved else "",
+                                      f"review due {doc.review_due}" if doc.review_due else "",
+                                      f"version {doc.version}" if doc.version else "") if x)
+        lines.append(f"Policy: {doc.title}" + (f" ({dates})" if dates else ""))
+    if bundle.version:
+        lines.append(f"Rules version: {bundle.version}")
+    lines += ["", "Answers:"]
+    lines += [f"- {a['question']} {a['label']}" for a in step["answers"]] or ["- (none)"]
+    for duty, heading in DUTY_HEADINGS:
+        items = [a for a in step.get("actions", []) if a["duty"] == duty]
+        if not items:
+            continue
+        lines += ["", f"{heading}:"]
+        for item in items:
+            ref = f" [{cites(item['cite'])}]" if item["cite"] else ""
+            rel = f" [related reading, not the duty: {cites(item['related'])}]" if item["related"] else ""
+            lines.append(f"- {item['text']}{ref}{rel}")
+    lines += ["", "Produced by the decision tool from the council's published policy. "
+                  "Nothing entered was stored or sent."]
+    return "\n".join(lines) + "\n"
