@@ -35,7 +35,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'0-9])")
 def squash(text: str) -> str:
     """Normalise for comparison: quotes and dashes folded, markers and all whitespace removed."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = text.replace("**", "")
+    # extraction markup that the page renders as plain words
+    text = re.sub(r"</?u>", "", text)
+    text = re.sub(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", text)  # [words](address) -> words
+    text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
+    text = text.replace("\\", "").replace("*", "")
     return re.sub(r"\s+", "", text)
 
 

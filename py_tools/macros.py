@@ -1,5 +1,140 @@
-"""mkdocs-macros entry point: page macros over the rule data (filled in by the tools work)."""
+"""mkdocs-macros: page macros over the validated rule data (CPython, build time)."""
+from __future__ import annotations
+
+import sys
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from py_tools import engine, outline, render  # noqa: E402
+from py_tools.mkdocs_hooks import rules, tool_page  # noqa: E402
 
 
-def define_env(env):  # noqa: D401 - mkdocs-macros hook
-    """Register macros and variables for the pages."""
+def _base(page) -> str:
+    """Relative path from a page to the site root."""
+    url = page.url if page is not None else ""
+    depth = url.count("/") if url.endswith("/") else url.count("/")
+    return "../" * depth
+
+
+def _href(base: str, docs_path: str) -> str:
+    return base + docs_path[:-3] + "/" if docs_path.endswith(".md") else base + docs_path
+
+
+def outline_html(bundle, tool: str, council: str, base: str) -> str:
+    """The whole tree as nested lists, readable without JavaScript and printable."""
+    lines = outline.outline(bundle, tool, council)
+    out, depth = [], -1
+    for level, text in lines:
+        while depth < level:
+            out.append("<ul>")
+            depth += 1
+        while depth > level:
+            out.append("</li></ul>")
+            depth -= 1
+        if out and out[-1] not in ("<ul>",):
+            out.append("</li>")
+        out.append(f"<li>{_link_cites(escape(text), bundle, base)}")
+    while depth >= 0:
+        out.append("</li></ul>")
+        depth -= 1
+    return "".join(out)
+
+
+def _link_cites(text: str, bundle, base: str) -> str:
+    for cite, link in bundle.links.items():
+        token = f"{cite}"
+        if token in text:
+            text = text.replace(f"[{token}", f"[{token}").replace(
+                token, f'<a href="{escape(base + link.href)}">{escape(link.label)}</a>')
+    return text
+
+
+def widget_html(bundle, tool: str, council: str, base: str) -> str:
+    uid = f"da-{tool}-{council}"
+    first = engine.decide(bundle, tool, council, {})
+    tree = bundle.trees[tool]
+    name = bundle.councils[council].name
+    return (
+        f'<div class="da-tool" data-tool="{tool}" data-council="{council}" data-engine="loading" '
+        f'data-uid="{uid}" data-base="{base}">\n'
+        f'<p class="da-status" data-status role="status" aria-live="polite">The decision engine is '
+        f'starting. You can answer the first question now.</p>\n'
+        f'<div class="da-body" data-body>{render.render_step(first, uid, base)}</div>\n'
+        f'<div class="da-fallback" data-fallback hidden><p><strong>The interactive tool cannot run in '
+        f'this browser.</strong> The outline below shows every question and outcome, and the policy '
+        f'text says the same: read {_docs_links(bundle, council, base)}.</p></div>\n'
+        f'<noscript><p>The interactive tool needs JavaScript. The outline below shows every question '
+        f'and outcome with its policy paragraph.</p></noscript>\n'
+        f'</div>\n'
+        f'<details class="da-outline"><summary>Outline of the whole tool: {escape(tree.title)}, '
+        f'{escape(name)}</summary>{outline_html(bundle, tool, council, base)}</details>\n')
+
+
+def _docs_links(bundle, council: str, base: str) -> str:
+    return ", ".join(f'<a href="{_href(base, d.page)}">{escape(d.title)}</a>'
+                     for d in bundle.councils[council].documents)
+
+
+def define_env(env):  # noqa: D401 - mkdocs-macros entry point
+    """Register the macros."""
+
+    @env.macro
+    def tool_widget(tool: str, council: str) -> str:
+        bundle = rules()
+        return widget_html(bundle, tool, council, _base(env.page))
+
+    @env.macro
+    def council_overview(council: str) -> str:
+        bundle = rules()
+        base = _base(env.page)
+        c = bundle.councils[council]
+        docs = "".join(
+            f'<li><a href="{_href(base, d.page)}">{escape(d.title)}</a>'
+            + (f" — approved {escape(d.approved)}" if d.approved else "")
+            + (f"; review due {escape(d.review_due)}" if d.review_due else "") + "</li>"
+            for d in c.documents)
+        tools = "".join(f'<li><a href="{_href(base, tool_page(council, t))}">{escape(tree.title)}</a>'
+                        f' — {escape(tree.summary)}</li>' for t, tree in bundle.trees.items())
+        return (f"<h2>Policy documents</h2><ul>{docs}</ul>"
+                f"<h2>Decision tools</h2><ul>{tools}</ul>")
+
+    @env.macro
+    def councils_index() -> str:
+        bundle = rules()
+        base = _base(env.page)
+        items = []
+        for code, c in bundle.councils.items():
+            docs = "; ".join(f'<a href="{_href(base, d.page)}">{escape(d.title)}</a>' for d in c.documents)
+            items.append(f'<li><a href="{_href(base, f"councils/{code}.md")}"><strong>{escape(c.name)}</strong></a>'
+                         f' ({escape(c.short)}): {docs}</li>')
+        return f'<ul class="da-councils">{"".join(items)}</ul>'
+
+    @env.macro
+    def tools_index() -> str:
+        bundle = rules()
+        base = _base(env.page)
+        rows = []
+        for tool, tree in bundle.trees.items():
+            links = " · ".join(f'<a href="{_href(base, tool_page(code, tool))}">{escape(c.short)}</a>'
+                               for code, c in bundle.councils.items())
+            rows.append(f"<tr><td>{escape(tree.title)}</td><td>{escape(tree.summary)}</td><td>{links}</td></tr>")
+        return ('<table><thead><tr><th>Tool</th><th>What it answers</th><th>Council</th></tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table>')
+
+    @env.macro
+    def all_councils_widget() -> str:
+        bundle = rules()
+        base = _base(env.page)
+        blocks = []
+        for tool, tree in bundle.trees.items():
+            blocks.append(f'<h2 id="all-{tool}">{escape(tree.title)}</h2>')
+            blocks.append(f'<div class="da-compare" data-compare="{tool}" data-base="{base}">'
+                          f'<p>Answer the questions once for one council below; the same answers '
+                          f'are then run through every council\'s rules and shown side by side.</p>'
+                          f'<div class="da-compare__results" data-compare-results aria-live="polite"></div>'
+                          f'</div>')
+        return "\n".join(blocks)

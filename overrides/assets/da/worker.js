@@ -1,0 +1,69 @@
+// Web Worker: boots Pyodide from the site's own files, imports the same py_tools engine
+// the tests run, and answers widget messages. It holds each widget's answers in memory
+// only; every decision is made by Python (py_tools/browser.py).
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+
+const here = new URL("./", import.meta.url);
+const pyodideURL = new URL("../pyodide/", here).href;
+const engineURL = new URL("../engine/", here).href;
+const sessions = new Map(); // widget id -> {tool, council, facts}
+
+async function fetchOk(url, kind) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return kind === "text" ? response.text() : response.arrayBuffer();
+}
+
+const ready = (async () => {
+  const started = performance.now();
+  const [pyodide, zip, bundleText] = await Promise.all([
+    loadPyodide({ indexURL: pyodideURL, fullStdLib: false }),
+    fetchOk(engineURL + "py_tools.zip", "buffer"),
+    fetchOk(engineURL + "bundle.json", "text"),
+  ]);
+  pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/engine" });
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/engine')");
+  const browser = pyodide.pyimport("py_tools.browser");
+  const bundle = browser.load(bundleText);
+  return { browser, bundle, bootMs: performance.now() - started };
+})();
+
+ready.then(
+  (rt) => postMessage({ type: "ready", bootMs: rt.bootMs }),
+  (err) => postMessage({ type: "boot-error", message: String(err && err.message || err) }),
+);
+
+self.onmessage = async (event) => {
+  const msg = event.data || {};
+  let rt;
+  try {
+    rt = await ready;
+  } catch (err) {
+    postMessage({ type: "boot-error", id: msg.id, message: String(err && err.message || err) });
+    return;
+  }
+  try {
+    if (msg.type === "forget") { sessions.delete(msg.id); return; }
+    if (msg.type === "forget-all") { sessions.clear(); return; }
+    if (msg.type === "decide") { // parity tests: the engine's step for a set of facts
+      const out = rt.browser.decide_json(rt.bundle, msg.tool, msg.council, JSON.stringify(msg.facts));
+      postMessage({ type: "decided", id: msg.id, step: JSON.parse(out) });
+      return;
+    }
+    const session = sessions.get(msg.id) || { tool: msg.tool, council: msg.council, facts: {} };
+    const started = performance.now();
+    const fn = session.council === "all" ? rt.browser.apply_all : rt.browser.apply;
+    const args = session.council === "all"
+      ? [rt.bundle, session.tool, JSON.stringify(session.facts)]
+      : [rt.bundle, session.tool, session.council, JSON.stringify(session.facts)];
+    const out = JSON.parse(fn(...args, JSON.stringify({ type: msg.type, fact: msg.fact, value: msg.value }),
+      msg.uid, msg.base, msg.date));
+    session.facts = out.facts;
+    sessions.set(msg.id, session);
+    delete out.facts; // answers stay in the worker
+    postMessage({ ...out, type: "step", stepType: out.type, id: msg.id, seq: msg.seq,
+      engineMs: performance.now() - started });
+  } catch (err) {
+    postMessage({ type: "error", id: msg.id, seq: msg.seq, message: String(err && err.message || err) });
+  }
+};

@@ -1,0 +1,124 @@
+"""HTML for one widget step: the same Python renders the first question at build time and
+every later step in the browser (Pyodide), so the page's JavaScript only inserts it.
+
+Pure: stdlib only, no I/O. `base` is the relative path from the page to the site root.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from .record import DUTY_HEADINGS
+
+DUTY_INTROS = {"must": "The policy says you must", "should": "The policy says you should",
+               "may": "The policy says you may", "info": "For information"}
+
+
+def _cite_links(cites, links: dict, base: str) -> str:
+    out = []
+    for cite in cites:
+        link = links.get(cite, {})
+        label = escape(link.get("label") or cite)
+        href = link.get("href")
+        if href:
+            out.append(f'<a href="{escape(base + href)}" data-cite="{escape(cite)}">{label}</a>')
+        else:
+            out.append(f'<span data-cite="{escape(cite)}">{label}</span>')
+    return ", ".join(out)
+
+
+def _id(uid: str, *parts: str) -> str:
+    return "-".join((uid,) + parts)
+
+
+def render_question(step: dict, uid: str, base: str, error: str = "") -> str:
+    fact = step["fact"]
+    hint_id = _id(uid, "hint")
+    err_id = _id(uid, "error")
+    described = " ".join(x for x in (hint_id if step["hint"] else "", err_id if error else "") if x)
+    aria = f' aria-describedby="{described}"' if described else ""
+    parts = [f'<form class="da-step da-step--question" novalidate data-step="question">',
+             f'<fieldset data-question="{escape(fact)}"{aria}>',
+             f'<legend class="da-question"><span class="da-question__text" tabindex="-1">'
+             f'{escape(step["question"])}</span></legend>']
+    if step["hint"]:
+        parts.append(f'<p class="da-hint" id="{hint_id}">{escape(step["hint"])}</p>')
+    if error:
+        parts.append(f'<p class="da-error" id="{err_id}" role="alert"><span class="da-visually-hidden">'
+                     f'Error: </span>{escape(error)}</p>')
+    if step["input"] == "score":
+        num_id = _id(uid, fact, "number")
+        parts.append(f'<div class="da-number"><label for="{num_id}">Score ({step["min"]} to {step["max"]})</label>'
+                     f'<input type="number" id="{num_id}" name="{escape(fact)}" min="{step["min"]}" '
+                     f'max="{step["max"]}" step="1" inputmode="numeric" data-score-input></div>')
+        if step["options"]:
+            parts.append('<p class="da-or">or</p>')
+    parts.append('<div class="da-radios">')
+    for option in step["options"]:
+        opt_id = _id(uid, fact, option["value"])
+        parts.append(f'<div class="da-radio"><input type="radio" id="{opt_id}" name="{escape(fact)}" '
+                     f'value="{escape(option["value"])}"><label for="{opt_id}">{escape(option["label"])}'
+                     f'</label></div>')
+    parts.append('</div></fieldset>')
+    if step["cite"]:
+        parts.append(f'<p class="da-cite">Policy: {_cite_links(step["cite"], step["links"], base)}</p>')
+    parts.append('<div class="da-buttons">'
+                 '<button type="submit" class="md-button md-button--primary" data-action="next">Continue</button>')
+    if step["asked"]:
+        parts.append('<button type="button" class="md-button" data-action="back">Back</button>')
+        parts.append('<button type="button" class="md-button" data-action="restart">Start again</button>')
+    parts.append('</div></form>')
+    return "".join(parts)
+
+
+def render_answers(step: dict, uid: str) -> str:
+    rows = []
+    for answer in step["answers"]:
+        rows.append(f'<div class="da-summary__row"><dt>{escape(answer["question"])}</dt>'
+                    f'<dd data-answer="{escape(answer["fact"])}">{escape(answer["label"])}</dd>'
+                    f'<dd><button type="button" class="da-link" data-action="change" '
+                    f'data-fact="{escape(answer["fact"])}">Change<span class="da-visually-hidden"> '
+                    f'answer to: {escape(answer["question"])}</span></button></dd></div>')
+    return (f'<section class="da-summary" data-summary aria-labelledby="{_id(uid, "summary")}">'
+            f'<h2 id="{_id(uid, "summary")}">Check your answers</h2>'
+            f'<dl class="da-summary__list">{"".join(rows)}</dl></section>')
+
+
+def render_outcome(step: dict, uid: str, base: str, record: str) -> str:
+    groups = []
+    for duty, heading in DUTY_HEADINGS:
+        items = [a for a in step["actions"] if a["duty"] == duty]
+        if not items:
+            continue
+        lis = []
+        for item in items:
+            cite = (f'<span class="da-action__cite">Policy: {_cite_links(item["cite"], step["links"], base)}</span>'
+                    if item["cite"] else "")
+            related = (f'<span class="da-action__related">Related reading (not the duty): '
+                       f'{_cite_links(item["related"], step["links"], base)}</span>' if item["related"] else "")
+            gap = ' data-about="%s"' % escape(item["about"]) if item["code"] == "not_covered" else ""
+            lis.append(f'<li class="da-action da-action--{duty}" data-action-code="{escape(item["code"])}" '
+                       f'data-duty="{duty}"{gap}><span class="da-action__text">{escape(item["text"])}</span>'
+                       f'{cite}{related}</li>')
+        groups.append(f'<section class="da-duty da-duty--{duty}"><h3>{escape(heading)}</h3>'
+                      f'<p class="da-duty__intro">{DUTY_INTROS[duty]}:</p><ul>{"".join(lis)}</ul></section>')
+    record_id = _id(uid, "record")
+    return (f'<div class="da-step da-step--outcome" data-step="outcome">'
+            f'{render_answers(step, uid)}'
+            f'<section class="da-outcome" data-outcome aria-labelledby="{_id(uid, "outcome")}">'
+            f'<h2 id="{_id(uid, "outcome")}" tabindex="-1" class="da-outcome__title">What the policy says to do</h2>'
+            f'{"".join(groups)}</section>'
+            f'<section class="da-record-box"><h3><label for="{record_id}">Decision record</label></h3>'
+            f'<p class="da-hint">Plain text to copy into the case management system. It is made in this page '
+            f'and is not stored or sent anywhere.</p>'
+            f'<textarea id="{record_id}" class="da-record" data-record readonly rows="12">{escape(record)}</textarea>'
+            f'<div class="da-buttons"><button type="button" class="md-button md-button--primary" data-action="copy">'
+            f'Copy the record</button><button type="button" class="md-button" data-action="print">Print</button>'
+            f'<button type="button" class="md-button" data-action="back">Back</button>'
+            f'<button type="button" class="md-button" data-action="restart">Start again</button></div>'
+            f'<p class="da-copied" data-copied role="status"></p></section></div>')
+
+
+def render_step(step: dict, uid: str, base: str, record: str = "", error: str = "") -> str:
+    if step["type"] == "question":
+        return render_question(step, uid, base, error)
+    return render_outcome(step, uid, base, record)
