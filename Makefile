@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make serve` and `make test`.
 SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
