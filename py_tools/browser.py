@@ -8,10 +8,25 @@ from __future__ import annotations
 
 import json
 
-from . import engine
+from . import deadlines, engine
 from .model import Bundle, from_data
 from .record import record_text
-from .render import render_step
+from .render import render_compare, render_step
+
+
+REPORTED = "report_received"  # not a fact of any tree: the report time for due dates
+
+
+def _due(bundle: Bundle, tool: str, council: str, step: dict, facts: dict) -> tuple[bool, dict]:
+    """(whether any outcome action has a time limit, action code -> due text)."""
+    if step["type"] != "outcome":
+        return False, {}
+    profile = bundle.councils[council].tools[tool]
+    timed = deadlines.deadlines_for(step, profile, deadlines.parse_reported("2000-01-03T09:00"), ())
+    if not timed or REPORTED not in facts:
+        return bool(timed), {}
+    return True, deadlines.deadlines_for(step, profile, deadlines.parse_reported(facts[REPORTED]),
+                                         bundle.bank_holidays)
 
 
 def load(bundle_json: str) -> Bundle:
@@ -28,31 +43,46 @@ def _friendly(bundle: Bundle, tool: str, fact_name: str, raw) -> str:
     return "Select yes or no" if fact.type == "boolean" else "Select one option"
 
 
+def _update(bundle: Bundle, tool: str, facts: dict, message: dict, asked) -> tuple[dict, str]:
+    """Apply one message to the answers: (new facts, error text for a bad answer)."""
+    kind = message.get("type")
+    if kind == "restart":
+        return {}, ""
+    if kind == "answer" and message.get("fact") == REPORTED:
+        try:  # the report time for due dates: kept like an answer, in memory only
+            deadlines.parse_reported(str(message.get("value") or ""))
+            facts[REPORTED] = str(message.get("value")).strip()
+            return facts, ""
+        except ValueError:
+            facts.pop(REPORTED, None)
+            return facts, "Enter the date and time the abuse was reported"
+    if kind == "answer":
+        fact = message.get("fact", "")
+        try:
+            tree = engine.tree_for(bundle, tool)
+            facts[fact] = engine.parse_answer(engine.fact_for(bundle, tree, fact), message.get("value"))
+        except (engine.BadValue, engine.RuleError):
+            facts.pop(fact, None)
+            return facts, _friendly(bundle, tool, fact, message.get("value"))
+    elif kind == "back":
+        facts = engine.back(facts, asked(facts))
+    elif kind == "change":
+        facts.pop(message.get("fact", ""), None)
+    return facts, ""
+
+
 def apply(bundle: Bundle, tool: str, council: str, facts_json: str, message_json: str,
           uid: str, base: str, date: str) -> str:
     """One widget message -> the new facts and the step to show, as JSON.
 
     message: {"type": "start"|"answer"|"back"|"change"|"restart", "fact": ..., "value": ...}
     """
-    facts = json.loads(facts_json)
-    message = json.loads(message_json)
-    kind = message.get("type")
-    error = ""
-    if kind in ("start", "restart"):
-        facts = {} if kind == "restart" else facts
-    elif kind == "answer":
-        fact = message.get("fact", "")
-        try:
-            tree = engine.tree_for(bundle, tool)
-            facts[fact] = engine.parse_answer(engine.fact_for(bundle, tree, fact), message.get("value"))
-        except engine.BadValue:
-            facts.pop(fact, None)
-            error = _friendly(bundle, tool, fact, message.get("value"))
-    elif kind == "back":
-        facts = engine.back(facts, engine.decide(bundle, tool, council, facts)["asked"])
-    elif kind == "change":
-        facts.pop(message.get("fact", ""), None)
+    facts, error = _update(bundle, tool, json.loads(facts_json), json.loads(message_json),
+                           lambda f: engine.decide(bundle, tool, council, f)["asked"])
     step = engine.decide(bundle, tool, council, facts)
+    timed, due = _due(bundle, tool, council, step, facts)
+    if due:
+        step["actions"] = [dict(a, due=due[a["code"]]) if a["code"] in due else a for a in step["actions"]]
     record = record_text(bundle, step, date) if step["type"] == "outcome" else ""
     return json.dumps({
         # answers off the current path are kept in memory (an earlier answer changed
@@ -63,8 +93,46 @@ def apply(bundle: Bundle, tool: str, council: str, facts_json: str, message_json
         "asked": step["asked"],
         "actions": step.get("actions", []),
         "error": error,
-        "html": render_step(step, uid, base, record, error),
+        "html": render_step(step, uid, base, record, error,
+                            reported=facts.get(REPORTED, "") if timed else None),
     })
+
+
+def _asked_all(bundle: Bundle, tool: str, facts: dict) -> list:
+    """Facts in use by any council, in the order they were answered."""
+    used = set()
+    for council in bundle.councils:
+        used.update(engine.decide(bundle, tool, council, facts)["asked"])
+    return [f for f in facts if f in used]
+
+
+def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
+              uid: str, base: str, date: str) -> str:
+    """The "same case, all councils" view: one set of answers through every council's rules.
+
+    The next question is the first one that any council still needs; once every council
+    has an outcome, the outcomes are shown side by side.
+    """
+    facts, error = _update(bundle, tool, json.loads(facts_json), json.loads(message_json),
+                           lambda f: _asked_all(bundle, tool, f))
+    steps = [engine.decide(bundle, tool, council, facts) for council in bundle.councils]
+    pending = [s for s in steps if s["type"] == "question"]
+    asked = _asked_all(bundle, tool, facts)
+    answers = [a for s in steps for a in s["answers"]]
+    summary = {"answers": [next(a for a in answers if a["fact"] == f) for f in asked]}
+    if pending:
+        step = dict(pending[0])
+        step["asked"] = asked
+        needing = [bundle.councils[s["council"]].short for s in pending if s["fact"] == step["fact"]]
+        step["hint"] = (step["hint"] + " " if step["hint"] else "") + f"Asked for: {', '.join(needing)}."
+        step["cite"], step["links"] = [], {}
+        html = render_step(step, uid, base, "", error)
+        return json.dumps({"facts": facts, "type": "question", "fact": step["fact"], "asked": asked,
+                           "actions": [], "error": error, "html": html})
+    record = "\n".join(record_text(bundle, s, date) for s in steps)
+    return json.dumps({"facts": facts, "type": "outcome", "fact": "", "asked": asked,
+                       "actions": [dict(a, council=s["council"]) for s in steps for a in s["actions"]],
+                       "error": error, "html": render_compare(steps, summary, uid, base, record)})
 
 
 def decide_json(bundle: Bundle, tool: str, council: str, facts_json: str) -> str:

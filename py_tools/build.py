@@ -28,13 +28,23 @@ def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bo
     bundle = loader.load_bundle(root, version=rules_version(root))
     links = anchors.links_for(anchors.bundle_cites(bundle), policies)
     councils = {code: _with_documents(c, policies) for code, c in bundle.councils.items()}
-    bundle = Bundle(bundle.facts, bundle.trees, councils, links,
-                    bundle.version)
+    bundle = Bundle(bundle.facts, bundle.trees, councils, links, bundle.version,
+                    bank_holidays())
     if check:
         errors = validate.validate(bundle)
         if errors:
             raise InvalidRules(errors)
     return bundle
+
+
+def bank_holidays(today=None, before: int = 2, after: int = 5) -> tuple[str, ...]:
+    """England and Wales bank holidays for a window of years, from the `holidays` library."""
+    import datetime
+
+    import holidays  # build time only; the engine receives plain dates
+    year = (today or datetime.date.today()).year
+    days = holidays.country_holidays("GB", subdiv="ENG", years=range(year - before, year + after + 1))
+    return tuple(sorted(d.isoformat() for d in days))
 
 
 def _with_documents(council: Council, policies: Path) -> Council:

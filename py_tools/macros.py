@@ -127,14 +127,23 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
 
     @env.macro
     def all_councils_widget() -> str:
+        import json
+        from py_tools import browser
         bundle = rules()
         base = _base(env.page)
-        blocks = []
+        blocks = ["<p>Answer once: the same answers run through every council's rules, and the "
+                  "outcomes are shown side by side. A question is asked if any council needs it.</p>"]
         for tool, tree in bundle.trees.items():
-            blocks.append(f'<h2 id="all-{tool}">{escape(tree.title)}</h2>')
-            blocks.append(f'<div class="da-compare" data-compare="{tool}" data-base="{base}">'
-                          f'<p>Answer the questions once for one council below; the same answers '
-                          f'are then run through every council\'s rules and shown side by side.</p>'
-                          f'<div class="da-compare__results" data-compare-results aria-live="polite"></div>'
-                          f'</div>')
+            uid = f"da-{tool}-all"
+            first = json.loads(browser.apply_all(bundle, tool, "{}", '{"type": "start"}', uid, base, ""))
+            blocks.append(
+                f'<h2 id="all-{tool}">{escape(tree.title)}</h2>\n'
+                f'<div class="da-tool" data-tool="{tool}" data-council="all" data-engine="loading" '
+                f'data-uid="{uid}" data-base="{base}">\n'
+                f'<p class="da-status" data-status role="status" aria-live="polite">The decision engine is '
+                f'starting. You can answer the first question now.</p>\n'
+                f'<div class="da-body" data-body>{first["html"]}</div>\n'
+                f'<div class="da-fallback" data-fallback hidden><p><strong>The interactive tool cannot run '
+                f'in this browser.</strong> Use each council\'s tool page outline instead.</p></div>\n'
+                f'</div>\n')
         return "\n".join(blocks)

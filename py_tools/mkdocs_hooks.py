@@ -24,7 +24,8 @@ from py_tools import anchors, build, loader  # noqa: E402
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
 # The engine modules the browser needs: no YAML, no file I/O.
-BROWSER_MODULES = ("__init__.py", "model.py", "engine.py", "record.py", "render.py", "browser.py")
+BROWSER_MODULES = ("__init__.py", "model.py", "engine.py", "record.py", "render.py", "browser.py",
+                   "deadlines.py")
 COMPRESS = (".wasm", ".mjs", ".js", ".json", ".zip", ".css", ".html")
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),

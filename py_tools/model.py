@@ -157,6 +157,7 @@ class Bundle:
     councils: dict[str, Council]
     links: dict[str, Link] = field(default_factory=dict)  # citation -> where it is on the site
     version: str = ""
+    bank_holidays: tuple[str, ...] = ()  # England and Wales, ISO dates, computed at build
 
 
 # --- JSON round trip ---------------------------------------------------------------

@@ -27,6 +27,23 @@ def describe(cond: Condition, bundle: Bundle, tree, profile) -> str:
     return f"{fact.name} {'is at least' if op == 'at_least' else 'is below'} {number}"
 
 
+def static(cond: Condition | None, profile):
+    """True/False where a condition depends only on the council's data; None otherwise."""
+    if cond is None:
+        return True
+    if cond.op == "council_states":
+        return cond.key in profile.values or cond.key in profile.actions
+    if cond.op in ("all", "any"):
+        parts = [static(p, profile) for p in cond.parts]
+        if cond.op == "all":
+            return False if False in parts else (True if all(x is True for x in parts) else None)
+        return True if True in parts else (False if all(x is False for x in parts) else None)
+    if cond.op == "not":
+        inner = static(cond.parts[0], profile)
+        return None if inner is None else not inner
+    return None
+
+
 def _actions(codes, profile, optional=False) -> list[str]:
     out = []
     for code in codes:
@@ -60,7 +77,13 @@ def outline(bundle: Bundle, tool: str, council: str) -> list[tuple[int, str]]:
         for text in _actions(node.add, profile) + _actions(node.add_if_stated, profile, True):
             lines.append((depth + 1, f"add {text}"))
         for route in node.routes:
-            head = "Otherwise" if route.when is None else f"If {describe(route.when, bundle, tree, profile)}"
+            known = static(route.when, profile)
+            if known is False:
+                continue  # this council's data rules the route out
+            if known is True:
+                head = "Then" if route.when is not None else "Otherwise"
+            else:
+                head = f"If {describe(route.when, bundle, tree, profile)}"
             lines.append((depth + 1, head + ":"))
             for text in _actions(route.add, profile) + _actions(route.add_if_stated, profile, True):
                 lines.append((depth + 2, f"add {text}"))
@@ -68,6 +91,8 @@ def outline(bundle: Bundle, tool: str, council: str) -> list[tuple[int, str]]:
                 lines.append((depth + 2, "outcome"))
             else:
                 node_lines(route.goto, depth + 2)
+            if known is True:
+                break  # later routes are never reached for this council
 
     node_lines(tree.start, 0)
     return lines

@@ -32,7 +32,8 @@ def record_text(bundle: Bundle, step: dict, date: str) -> str:
         for item in items:
             ref = f" [{cites(item['cite'])}]" if item["cite"] else ""
             rel = f" [related reading, not the duty: {cites(item['related'])}]" if item["related"] else ""
-            lines.append(f"- {item['text']}{ref}{rel}")
+            due = f" Due {item['due']}." if item.get("due") else ""
+            lines.append(f"- {item['text']}{ref}{rel}{due}")
     lines += ["", "Produced by the decision tool from the council's published policy. "
                   "Nothing entered was stored or sent."]
     return "\n".join(lines) + "\n"

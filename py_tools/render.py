@@ -83,7 +83,8 @@ def render_answers(step: dict, uid: str) -> str:
             f'<dl class="da-summary__list">{"".join(rows)}</dl></section>')
 
 
-def render_outcome(step: dict, uid: str, base: str, record: str) -> str:
+def render_groups(step: dict, base: str, heading_level: int = 3) -> str:
+    """The actions grouped by duty (must, should, may, for information)."""
     groups = []
     for duty, heading in DUTY_HEADINGS:
         items = [a for a in step["actions"] if a["duty"] == duty]
@@ -96,18 +97,20 @@ def render_outcome(step: dict, uid: str, base: str, record: str) -> str:
             related = (f'<span class="da-action__related">Related reading (not the duty): '
                        f'{_cite_links(item["related"], step["links"], base)}</span>' if item["related"] else "")
             gap = ' data-about="%s"' % escape(item["about"]) if item["code"] == "not_covered" else ""
+            due = (f'<span class="da-action__due" data-due><strong>Due {escape(item["due"])}</strong></span>'
+                   if item.get("due") else "")
             lis.append(f'<li class="da-action da-action--{duty}" data-action-code="{escape(item["code"])}" '
                        f'data-duty="{duty}"{gap}><span class="da-action__text">{escape(item["text"])}</span>'
-                       f'{cite}{related}</li>')
-        groups.append(f'<section class="da-duty da-duty--{duty}"><h3>{escape(heading)}</h3>'
-                      f'<p class="da-duty__intro">{DUTY_INTROS[duty]}:</p><ul>{"".join(lis)}</ul></section>')
+                       f'{due}{cite}{related}</li>')
+        groups.append(f'<section class="da-duty da-duty--{duty}"><h{heading_level}>{escape(heading)}'
+                      f'</h{heading_level}><p class="da-duty__intro">{DUTY_INTROS[duty]}:</p>'
+                      f'<ul>{"".join(lis)}</ul></section>')
+    return "".join(groups)
+
+
+def _record_box(uid: str, record: str) -> str:
     record_id = _id(uid, "record")
-    return (f'<div class="da-step da-step--outcome" data-step="outcome">'
-            f'{render_answers(step, uid)}'
-            f'<section class="da-outcome" data-outcome aria-labelledby="{_id(uid, "outcome")}">'
-            f'<h2 id="{_id(uid, "outcome")}" tabindex="-1" class="da-outcome__title">What the policy says to do</h2>'
-            f'{"".join(groups)}</section>'
-            f'<section class="da-record-box"><h3><label for="{record_id}">Decision record</label></h3>'
+    return (f'<section class="da-record-box"><h3><label for="{record_id}">Decision record</label></h3>'
             f'<p class="da-hint">Plain text to copy into the case management system. It is made in this page '
             f'and is not stored or sent anywhere.</p>'
             f'<textarea id="{record_id}" class="da-record" data-record readonly rows="12">{escape(record)}</textarea>'
@@ -115,10 +118,51 @@ def render_outcome(step: dict, uid: str, base: str, record: str) -> str:
             f'Copy the record</button><button type="button" class="md-button" data-action="print">Print</button>'
             f'<button type="button" class="md-button" data-action="back">Back</button>'
             f'<button type="button" class="md-button" data-action="restart">Start again</button></div>'
-            f'<p class="da-copied" data-copied role="status"></p></section></div>')
+            f'<p class="da-copied" data-copied role="status"></p></section>')
 
 
-def render_step(step: dict, uid: str, base: str, record: str = "", error: str = "") -> str:
+def render_reported_form(uid: str, reported: str, error: str) -> str:
+    """Ask when the abuse was reported, to show due dates (kept in memory only)."""
+    field = _id(uid, "reported")
+    err = (f'<p class="da-error" id="{field}-error" role="alert"><span class="da-visually-hidden">Error: '
+           f'</span>{escape(error)}</p>' if error else "")
+    return (f'<form class="da-step da-deadline" novalidate data-step="deadline">'
+            f'<fieldset data-question="report_received"><legend class="da-question">'
+            f'<span class="da-question__text" tabindex="-1">Due dates</span></legend>'
+            f'<p class="da-hint" id="{field}-hint">Enter when the abuse was reported to work out the due dates. '
+            f'Working days skip weekends and England and Wales bank holidays. Not stored.</p>{err}'
+            f'<label for="{field}">Reported on (date and time)</label> '
+            f'<input type="datetime-local" id="{field}" name="report_received" value="{escape(reported)}" '
+            f'aria-describedby="{field}-hint{" " + field + "-error" if error else ""}" data-reported-input>'
+            f'</fieldset><div class="da-buttons"><button type="submit" class="md-button" data-action="next">'
+            f'Show due dates</button></div></form>')
+
+
+def render_outcome(step: dict, uid: str, base: str, record: str, reported=None, error: str = "") -> str:
+    form = render_reported_form(uid, reported, error) if reported is not None else ""
+    return (f'<div class="da-step da-step--outcome" data-step="outcome">'
+            f'{render_answers(step, uid)}'
+            f'<section class="da-outcome" data-outcome aria-labelledby="{_id(uid, "outcome")}">'
+            f'<h2 id="{_id(uid, "outcome")}" tabindex="-1" class="da-outcome__title">What the policy says to do</h2>'
+            f'{render_groups(step, base)}</section>{form}{_record_box(uid, record)}</div>')
+
+
+def render_compare(steps: list, answers_step: dict, uid: str, base: str, record: str) -> str:
+    """The same answers through every council's rules, side by side."""
+    columns = "".join(
+        f'<section class="da-compare__council" data-council-outcome="{escape(s["council"])}" '
+        f'aria-labelledby="{_id(uid, s["council"])}"><h3 id="{_id(uid, s["council"])}">'
+        f'{escape(s["council_name"])}</h3>{render_groups(s, base, 4)}</section>' for s in steps)
+    return (f'<div class="da-step da-step--outcome" data-step="outcome">'
+            f'{render_answers(answers_step, uid)}'
+            f'<section class="da-outcome" data-outcome aria-labelledby="{_id(uid, "outcome")}">'
+            f'<h2 id="{_id(uid, "outcome")}" tabindex="-1" class="da-outcome__title">What each council\'s '
+            f'documents say to do</h2><div class="da-compare__grid">{columns}</div></section>'
+            f'{_record_box(uid, record)}</div>')
+
+
+def render_step(step: dict, uid: str, base: str, record: str = "", error: str = "",
+                reported=None) -> str:
     if step["type"] == "question":
         return render_question(step, uid, base, error)
-    return render_outcome(step, uid, base, record)
+    return render_outcome(step, uid, base, record, reported, error)

@@ -126,6 +126,8 @@
     let value = null;
     if (number && number.value.trim() !== "") value = number.value.trim();
     if (checked) value = checked.value;
+    const reported = form.querySelector("input[data-reported-input]");
+    if (reported) value = reported.value;
     return { fact: fact, value: value };
   }
 

@@ -14,8 +14,23 @@ async function fetchOk(url, kind) {
   return kind === "text" ? response.text() : response.arrayBuffer();
 }
 
-const ready = (async () => {
-  const started = performance.now();
+// Snapshot boot: the build saves Pyodide's memory with the engine imported and the rules
+// loaded (assets/engine/snapshot.bin, made by py_tools/snapshot.mjs); restoring it skips
+// starting Python and importing the engine. Any failure (no file, a restore error) falls
+// back to the plain boot below, so the snapshot is only ever an optimisation.
+async function snapshotBoot() {
+  const bytes = fetchOk(engineURL + "snapshot.bin", "buffer");
+  bytes.catch(() => {}); // reported through loadPyodide below
+  const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes });
+  const browser = pyodide.globals.get("_da_browser");
+  const bundle = pyodide.globals.get("_da_bundle");
+  if (!browser || !bundle || typeof browser.apply !== "function") {
+    throw new Error("the snapshot holds no engine");
+  }
+  return { browser, bundle, boot: "snapshot" };
+}
+
+async function plainBoot() {
   const [pyodide, zip, bundleText] = await Promise.all([
     loadPyodide({ indexURL: pyodideURL, fullStdLib: false }),
     fetchOk(engineURL + "py_tools.zip", "buffer"),
@@ -25,11 +40,24 @@ const ready = (async () => {
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/engine')");
   const browser = pyodide.pyimport("py_tools.browser");
   const bundle = browser.load(bundleText);
-  return { browser, bundle, bootMs: performance.now() - started };
+  return { browser, bundle, boot: "plain" };
+}
+
+const ready = (async () => {
+  const started = performance.now();
+  let rt;
+  try {
+    rt = await snapshotBoot();
+  } catch (err) {
+    rt = await plainBoot();
+    rt.snapshotError = String(err && err.message || err);
+  }
+  rt.bootMs = performance.now() - started;
+  return rt;
 })();
 
 ready.then(
-  (rt) => postMessage({ type: "ready", bootMs: rt.bootMs }),
+  (rt) => postMessage({ type: "ready", bootMs: rt.bootMs, boot: rt.boot }),
   (err) => postMessage({ type: "boot-error", message: String(err && err.message || err) }),
 );
 
