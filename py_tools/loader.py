@@ -15,7 +15,7 @@ from .model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = ROOT / "decision_trees"
-CITE = re.compile(r"^(rbkc|tmbc|dover|camden):[a-z0-9][a-z0-9.\-]*$")
+CITE = re.compile(r"^[a-z][a-z0-9]*:[a-z0-9][a-z0-9.\-]*$")  # council:locator; council ownership is checked in validate
 TOOL_FILES = {tool: tool.replace("-", "_") + ".yaml" for tool in TOOLS}
 
 

@@ -121,3 +121,7 @@ def on_post_build(config):
     _compress(engine_dir)
     _compress(target)
     _compress(site / "assets" / "da")
+    # a Pyodide memory snapshot with the engine loaded, verified; skipped with a note
+    # on failure (the worker then boots plainly): see py_tools/snapshot.py
+    from py_tools import snapshot
+    snapshot.make(site)

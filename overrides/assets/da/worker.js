@@ -19,7 +19,11 @@ async function fetchOk(url, kind) {
 // starting Python and importing the engine. Any failure (no file, a restore error) falls
 // back to the plain boot below, so the snapshot is only ever an optimisation.
 async function snapshotBoot() {
-  const bytes = fetchOk(engineURL + "snapshot.bin", "buffer");
+  // wait for the answer's status only, so a missing snapshot costs one request and the
+  // runtime files are fetched once; the body streams in while Pyodide loads
+  const response = await fetch(engineURL + "snapshot.bin");
+  if (!response.ok) throw new Error(`snapshot.bin: HTTP ${response.status}`);
+  const bytes = response.arrayBuffer();
   bytes.catch(() => {}); // reported through loadPyodide below
   const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes });
   const browser = pyodide.globals.get("_da_browser");

@@ -1,0 +1,50 @@
+"""mkdocs-macros pluglet: the Compare councils tables and the Support services directory.
+
+Registered in mkdocs.yml under the macros plugin as `modules: [py_tools.macros_extra]`.
+Both pages are generated from the data only (the rule bundle, decision_trees/services.yaml).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from py_tools import anchors, compare, services  # noqa: E402
+from py_tools.macros import _base  # noqa: E402
+from py_tools.mkdocs_hooks import rules  # noqa: E402
+
+
+def load_services(bundle):
+    """The validated directory and the links of its citations (a LoadError stops the build)."""
+    listed = services.load(services.PATH, set(bundle.councils))
+    links = anchors.links_for(services.cites(listed))
+    missing = sorted(services.cites(listed) - set(links))
+    if missing:
+        raise services.LoadError(f"{services.PATH.relative_to(ROOT)}:1: citations with no anchor "
+                                 f"on a policy page: {', '.join(missing)}")
+    return listed, links
+
+
+def define_env(env):
+    state: dict = {}
+
+    def directory():
+        bundle = rules()
+        if state.get("bundle") is not bundle:
+            state["bundle"] = bundle
+            state["services"] = load_services(bundle)
+            services.report(state["services"][0])  # one notice line per conflict; build goes on
+        return state["services"]
+
+    @env.macro
+    def compare_tables() -> str:
+        return compare.compare_html(rules(), _base(env.page))
+
+    @env.macro
+    def services_directory() -> str:
+        listed, links = directory()
+        short = {code: c.short for code, c in rules().councils.items()}
+        return services.directory_html(listed, links, short, _base(env.page))

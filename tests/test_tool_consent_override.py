@@ -1,0 +1,317 @@
+"""Consent override ("can I share without consent?"): realistic cases from each council's text.
+
+Each case asserts the exact action codes (in order), their duties and their citations, so a
+change to the rules shows up here. Gaps (a council's documents are silent) come out as
+`not_covered` items that cite nothing of that council.
+"""
+from __future__ import annotations
+
+import pytest
+
+from py_tools import build, engine, paths
+
+TOOL = "consent-override"
+COUNCILS = ("rbkc", "tmbc", "dover", "camden")
+SHARE_CODES = {"share_without_consent", "share_without_consent_danger",
+               "share_without_consent_high_risk", "share_without_consent_consent_not_possible",
+               "share_minimum_necessary"}
+
+# The officer is deciding whether to share (not answering a request); the survivor has not consented.
+OWN_DECISION = {"request_from_third_party": "no", "survivor_consents": "no"}
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return build.load()
+
+
+def decide(bundle, council, **facts):
+    step = engine.decide(bundle, TOOL, council, facts)
+    assert step["type"] == "outcome", f"still asking {step.get('fact')}"
+    return step
+
+
+def codes(step):
+    """Action codes in order; a gap is shown as not_covered:<about>."""
+    return [a["code"] if a["code"] != "not_covered" else f"not_covered:{a['about']}"
+            for a in step["actions"]]
+
+
+def item(step, code):
+    for a in step["actions"]:
+        if a["code"] == code or (a["code"] == "not_covered" and f"not_covered:{a['about']}" == code):
+            return a
+    raise AssertionError(f"{code} not in {codes(step)}")
+
+
+def case(**facts):
+    return {**OWN_DECISION, **facts}
+
+
+# --- RBKC -----------------------------------------------------------------------------
+
+def test_rbkc_high_risk_refused_marac_conflict_shown(bundle):
+    """RBKC 5.6 (MARAC referrals may be made without consent) against 9.3 (they require consent)."""
+    step = decide(bundle, "rbkc", **case(immediate_danger="no", assessed_high_risk="yes",
+                                         safeguarding_concern="yes", consent_obtainable="yes",
+                                         safe_to_inform="yes"))
+    assert codes(step) == ["share_without_consent_high_risk", "policy_conflict",
+                           "share_without_consent", "consent_required",
+                           "share_minimum_necessary", "inform_survivor",
+                           "not_covered:record_decision"]
+    high = item(step, "share_without_consent_high_risk")
+    assert high["duty"] == "may"
+    assert high["cite"] == ["rbkc:5.6", "rbkc:appendix-1-what-are-the-legal-grounds-for-sharing-information"]
+    conflict = item(step, "policy_conflict")
+    assert conflict["duty"] == "info"
+    assert {"rbkc:9.3", "rbkc:5.6"} <= set(conflict["cite"])
+    assert "manager" in conflict["text"]
+    sg = item(step, "share_without_consent")
+    assert (sg["duty"], sg["cite"]) == ("may", ["rbkc:5.18", "rbkc:5.19", "rbkc:9.1"])
+    assert item(step, "consent_required")["duty"] == "must"
+    minimum = item(step, "share_minimum_necessary")
+    assert minimum["duty"] == "must" and "rbkc:5.18" in minimum["cite"]
+    inform = item(step, "inform_survivor")
+    assert inform["duty"] == "should" and inform["cite"][0] == "rbkc:9.1"
+
+
+def test_rbkc_not_safe_to_inform_shows_its_own_conflict(bundle):
+    """9.1 says notify of any prospective referral; Appendix 1 says discuss it if safe."""
+    step = decide(bundle, "rbkc", **case(immediate_danger="no", assessed_high_risk="no",
+                                         safeguarding_concern="yes", consent_obtainable="no",
+                                         safe_to_inform="no"))
+    assert codes(step) == ["share_without_consent", "policy_conflict",
+                           "not_covered:share_without_consent_consent_not_possible",
+                           "share_minimum_necessary", "policy_conflict_inform",
+                           "not_covered:record_decision"]
+    conflict = item(step, "policy_conflict_inform")
+    assert conflict["duty"] == "info"
+    assert conflict["cite"] == ["rbkc:9.1",
+                                "rbkc:appendix-1-does-the-victim-need-to-know-they-are-being-discussed-at-marac"]
+    assert "inform_survivor" not in codes(step)
+
+
+def test_rbkc_silent_on_perpetrator_requests_and_recording(bundle):
+    step = decide(bundle, "rbkc", request_from_third_party="yes", requester_is_perpetrator="yes")
+    assert codes(step) == ["not_covered:no_disclosure_to_perpetrator", "not_covered:record_decision"]
+    for a in step["actions"]:
+        assert a["duty"] == "info" and a["cite"] == []
+        assert a["text"].startswith("RBKC's documents")
+    assert item(step, "not_covered:record_decision")["related"] == ["rbkc:11.1", "rbkc:11.2"]
+
+
+def test_rbkc_immediate_danger_alone_is_not_a_stated_ground(bundle):
+    step = decide(bundle, "rbkc", **case(immediate_danger="yes", assessed_high_risk="no",
+                                         safeguarding_concern="no", consent_obtainable="yes"))
+    assert codes(step) == ["not_covered:share_without_consent_danger", "consent_required",
+                           "not_covered:record_decision"]
+    gap = item(step, "not_covered:share_without_consent_danger")
+    assert gap["cite"] == [] and "rbkc:5.7" in gap["related"]
+
+
+# --- TMBC -----------------------------------------------------------------------------
+
+def test_tmbc_unknown_caller_is_not_given_information(bundle):
+    """TMBC 7: do not disclose without confirmation of who they are; can ask for proof."""
+    step = decide(bundle, "tmbc", request_from_third_party="yes", requester_is_perpetrator="no",
+                  requester_verified="no")
+    assert codes(step) == ["do_not_disclose", "request_proof", "record_decision"]
+    assert (item(step, "do_not_disclose")["duty"], item(step, "do_not_disclose")["cite"]) == ("must", ["tmbc:7"])
+    assert (item(step, "request_proof")["duty"], item(step, "request_proof")["cite"]) == ("may", ["tmbc:7"])
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("should", ["tmbc:7", "tmbc:9"])
+
+
+def test_tmbc_perpetrator_asking(bundle):
+    step = decide(bundle, "tmbc", request_from_third_party="yes", requester_is_perpetrator="yes")
+    assert codes(step) == ["no_disclosure_to_perpetrator", "record_decision"]
+    perp = item(step, "no_disclosure_to_perpetrator")
+    assert (perp["duty"], perp["cite"]) == ("must", ["tmbc:3", "tmbc:7"])
+
+
+def test_tmbc_children_safeguarding_without_consent_shows_section_7_conflict(bundle):
+    """TMBC 4: 'You do not need consent to refer'; 3 and 9: safeguarding exception; 7: consent only."""
+    step = decide(bundle, "tmbc", **case(immediate_danger="no", assessed_high_risk="no",
+                                         safeguarding_concern="yes", consent_obtainable="yes",
+                                         safe_to_inform="yes"))
+    assert codes(step) == ["share_without_consent", "policy_conflict", "consent_required",
+                           "share_minimum_necessary", "inform_survivor", "record_decision"]
+    sg = item(step, "share_without_consent")
+    assert (sg["duty"], sg["cite"]) == ("may", ["tmbc:3", "tmbc:9", "tmbc:4"])
+    conflict = item(step, "policy_conflict")
+    assert conflict["duty"] == "info"
+    assert conflict["cite"] == ["tmbc:7", "tmbc:3", "tmbc:4", "tmbc:9"]
+    assert (item(step, "consent_required")["duty"], item(step, "consent_required")["cite"][0]) == ("should", "tmbc:7")
+    assert item(step, "share_minimum_necessary")["cite"] == ["tmbc:7"]
+    assert (item(step, "inform_survivor")["duty"], item(step, "inform_survivor")["cite"]) == ("should", ["tmbc:4"])
+
+
+def test_tmbc_high_risk_in_danger_not_safe_to_inform(bundle):
+    step = decide(bundle, "tmbc", **case(immediate_danger="yes", assessed_high_risk="yes",
+                                         safeguarding_concern="yes", consent_obtainable="no",
+                                         safe_to_inform="no"))
+    assert codes(step) == ["share_without_consent_danger", "share_without_consent_high_risk",
+                           "policy_conflict", "share_without_consent",
+                           "not_covered:share_without_consent_consent_not_possible",
+                           "share_minimum_necessary", "inform_survivor_not_safe",
+                           "record_decision"]
+    danger = item(step, "share_without_consent_danger")
+    assert (danger["duty"], danger["cite"]) == ("must", ["tmbc:9"]) and "999" in danger["text"]
+    high = item(step, "share_without_consent_high_risk")
+    assert (high["duty"], high["cite"]) == ("may", ["tmbc:4"])
+    assert item(step, "inform_survivor_not_safe")["duty"] == "info"
+
+
+def test_tmbc_silent_on_consent_that_cannot_be_sought(bundle):
+    step = decide(bundle, "tmbc", **case(immediate_danger="no", assessed_high_risk="no",
+                                         safeguarding_concern="no", consent_obtainable="no"))
+    assert codes(step) == ["not_covered:share_without_consent_consent_not_possible",
+                           "consent_required", "record_decision"]
+    gap = item(step, "not_covered:share_without_consent_consent_not_possible")
+    assert gap["cite"] == [] and "tmbc:7" in gap["related"]
+
+
+# --- Dover ----------------------------------------------------------------------------
+
+def test_dover_perpetrator_asking_never_told(bundle):
+    """Dover 12.4: under no circumstances share with the perpetrator; 12.5: record every decision."""
+    step = decide(bundle, "dover", request_from_third_party="yes", requester_is_perpetrator="yes")
+    assert codes(step) == ["no_disclosure_to_perpetrator", "record_decision"]
+    perp = item(step, "no_disclosure_to_perpetrator")
+    assert (perp["duty"], perp["cite"]) == ("must", ["dover:12.4", "dover:8.42", "dover:8.27"])
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("must", ["dover:12.5", "dover:8.25"])
+
+
+def test_dover_immediate_danger_police_without_consent(bundle):
+    """Dover 8.11: must contact the police and might have to act without consent."""
+    step = decide(bundle, "dover", **case(immediate_danger="yes", assessed_high_risk="no",
+                                          safeguarding_concern="no", consent_obtainable="yes",
+                                          safe_to_inform="yes"))
+    assert codes(step) == ["share_without_consent_danger", "consent_required",
+                           "share_minimum_necessary", "not_covered:inform_survivor",
+                           "record_decision"]
+    danger = item(step, "share_without_consent_danger")
+    assert (danger["duty"], danger["cite"]) == ("must", ["dover:8.11", "dover:8.4"])
+    assert item(step, "share_minimum_necessary")["cite"] == ["dover:12.3", "dover:8.27", "dover:12.5"]
+    gap = item(step, "not_covered:inform_survivor")
+    assert gap["cite"] == [] and gap["duty"] == "info"
+
+
+def test_dover_high_risk_marac_with_8_19_against_12_6(bundle):
+    step = decide(bundle, "dover", **case(immediate_danger="no", assessed_high_risk="yes",
+                                          safeguarding_concern="yes", consent_obtainable="yes",
+                                          safe_to_inform="no"))
+    assert codes(step) == ["share_without_consent_high_risk", "policy_conflict",
+                           "share_without_consent", "consent_required",
+                           "share_minimum_necessary", "record_decision"]
+    high = item(step, "share_without_consent_high_risk")
+    assert (high["duty"], high["cite"]) == ("must", ["dover:8.15", "dover:8.4", "dover:12.6"])
+    conflict = item(step, "policy_conflict")
+    assert conflict["duty"] == "info" and conflict["cite"][:2] == ["dover:8.19", "dover:12.6"]
+    sg = item(step, "share_without_consent")
+    assert (sg["duty"], sg["cite"]) == ("may", ["dover:12.6"])
+    assert (item(step, "consent_required")["duty"], item(step, "consent_required")["cite"][0]) == ("must", "dover:8.19")
+
+
+def test_dover_silent_on_checking_who_is_asking(bundle):
+    step = decide(bundle, "dover", request_from_third_party="yes", requester_is_perpetrator="no",
+                  requester_verified="no")
+    assert codes(step) == ["not_covered:do_not_disclose", "record_decision"]
+    gap = item(step, "not_covered:do_not_disclose")
+    assert gap["cite"] == [] and gap["related"] == ["dover:8.27", "dover:12.4"]
+
+
+# --- Camden ---------------------------------------------------------------------------
+
+def test_camden_marac_threshold_lawful_grounds(bundle):
+    """Camden: meeting the MARAC threshold gives lawful grounds; record all decision making on LWP."""
+    step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="yes",
+                                           safeguarding_concern="no", consent_obtainable="no",
+                                           safe_to_inform="yes"))
+    assert codes(step) == ["share_without_consent_high_risk",
+                           "share_without_consent_consent_not_possible",
+                           "not_covered:share_minimum_necessary", "not_covered:inform_survivor",
+                           "record_decision"]
+    high = item(step, "share_without_consent_high_risk")
+    assert (high["duty"], high["cite"]) == ("may", ["camden:information-sharing"])
+    assert (item(step, "share_without_consent_consent_not_possible")["cite"]) == ["camden:the-hub"]
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("should", ["camden:information-sharing"])
+    assert "LWP" in record["text"]
+    assert "policy_conflict" not in codes(step)
+
+
+def test_camden_asking_would_put_a_child_at_risk(bundle):
+    step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="no",
+                                           safeguarding_concern="no", consent_obtainable="no",
+                                           safe_to_inform="no"))
+    assert codes(step) == ["share_without_consent_consent_not_possible",
+                           "not_covered:share_minimum_necessary", "record_decision"]
+    basis = item(step, "share_without_consent_consent_not_possible")
+    assert (basis["duty"], basis["cite"]) == ("may", ["camden:the-hub"])
+
+
+def test_camden_seek_consent_where_safe(bundle):
+    step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="no",
+                                           safeguarding_concern="no", consent_obtainable="yes"))
+    assert codes(step) == ["consent_required", "record_decision"]
+    seek = item(step, "consent_required")
+    assert (seek["duty"], seek["cite"]) == ("should", ["camden:the-hub"])
+
+
+def test_camden_silent_on_safeguarding_concern_alone(bundle):
+    """Camden's grounds are consent not obtainable / risky to ask, and the MARAC threshold."""
+    step = decide(bundle, "camden", **case(immediate_danger="yes", assessed_high_risk="no",
+                                           safeguarding_concern="yes", consent_obtainable="yes"))
+    assert codes(step) == ["not_covered:share_without_consent_danger",
+                           "not_covered:share_without_consent", "consent_required",
+                           "record_decision"]
+    for code in ("not_covered:share_without_consent_danger", "not_covered:share_without_consent"):
+        gap = item(step, code)
+        assert gap["cite"] == [] and gap["duty"] == "info" and gap["text"].startswith("Camden's documents")
+
+
+# --- every council ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("council", COUNCILS)
+def test_every_path_records_the_decision(bundle, council):
+    for path in paths.enumerate_paths(bundle, TOOL, council):
+        abouts = [a["about"] for a in path.outcome["actions"]]
+        assert abouts[-1] == "record_decision", path.facts()
+
+
+@pytest.mark.parametrize("council", COUNCILS)
+def test_no_sharing_with_perpetrator_or_unverified_requester(bundle, council):
+    for path in paths.enumerate_paths(bundle, TOOL, council):
+        facts = path.facts()
+        if facts.get("requester_is_perpetrator") == "yes" or facts.get("requester_verified") == "no":
+            shared = {a["code"] for a in path.outcome["actions"]} & SHARE_CODES
+            assert not shared, (facts, shared)
+
+
+@pytest.mark.parametrize("council", COUNCILS)
+def test_sharing_paths_share_minimum_necessary(bundle, council):
+    for path in paths.enumerate_paths(bundle, TOOL, council):
+        got = [a["about"] for a in path.outcome["actions"]]
+        if any(a["code"].startswith("share_without_consent") for a in path.outcome["actions"]) \
+                and "safe_to_inform" in path.facts():
+            assert "share_minimum_necessary" in got, path.facts()
+
+
+@pytest.mark.parametrize("council", ["rbkc", "tmbc", "dover"])
+def test_camden_rules_are_not_borrowed(bundle, council):
+    """'Lawful grounds ... do not require consent' at the MARAC threshold and 'LWP' are Camden's."""
+    profile = bundle.councils[council].tools[TOOL]
+    for action in profile.actions.values():
+        assert "LWP" not in action.text and "lawful grounds" not in action.text.lower()
+        assert all(c.startswith(council + ":") for c in action.cite)
+
+
+@pytest.mark.parametrize("council", COUNCILS)
+def test_cli_contract(bundle, council):
+    """The first question is who is asking; the answers given are listed in order."""
+    step = engine.decide(bundle, TOOL, council, {})
+    assert step["type"] == "question" and step["fact"] == "request_from_third_party"
+    step = decide(bundle, council, request_from_third_party="yes", requester_is_perpetrator="yes")
+    assert step["asked"] == ["request_from_third_party", "requester_is_perpetrator"]
