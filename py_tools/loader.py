@@ -81,14 +81,14 @@ class _File:
             self.fail(getattr(value, "line", line), f"{what} must be a mapping")
         return value
 
-    def keys(self, data: _Map, allowed: set, what: str, required: set = frozenset()):
+    def keys(self, data: _Map, allowed: set, what: str, required: set = frozenset(), line: int = 0):
         for key in data:
             if key not in allowed:
                 self.fail(data.key_lines.get(key, data.line),
                           f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
         for key in sorted(required):
             if key not in data:
-                self.fail(data.line, f"{what}: missing {key!r}")
+                self.fail(line or data.line, f"{what}: missing {key!r}")
 
     def text(self, data: _Map, key: str, what: str, default=None) -> str:
         if key not in data:
@@ -255,7 +255,7 @@ def load_tree(path: Path) -> Tree:
             f.fail(line, f"{what}: routes must be a non-empty list ending in otherwise")
         parsed = tuple(_route(f, r, routes.line) for r in routes)
         if parsed[-1].when is not None:
-            f.fail(routes.line, f"{what}: the last route must be `otherwise`")
+            f.fail(int(parsed[-1].where.rsplit(":", 1)[1]), f"{what}: the last route must be `otherwise`")
         for r in parsed[:-1]:
             if r.when is None:
                 f.fail(int(r.where.rsplit(":", 1)[1]), f"{what}: `otherwise` must be the last route")
@@ -263,7 +263,8 @@ def load_tree(path: Path) -> Tree:
                            f.codes(body, "add_if_stated", what), parsed,
                            str(body.get("comment", "") or "").strip(), f.at(line))
     return Tree(tool, f.text(data, "title", "tree"), str(data.get("summary", "") or "").strip(),
-                f.text(data, "start", "tree"), nodes, facts, dict(titles), f.at(1))
+                f.text(data, "start", "tree"), nodes, facts, dict(titles),
+                f.at(data.key_lines["start"]))  # where the tree starts: errors about start point here
 
 
 # --- councils ----------------------------------------------------------------------
@@ -277,7 +278,7 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
         line = data["values"].key_lines[name]
         what = f"value {name!r}"
         body = f.mapping(body, line, what)
-        f.keys(body, {"value", "cite", "quote"}, what, {"value", "cite"})
+        f.keys(body, {"value", "cite", "quote"}, what, {"value", "cite"}, line)
         if not isinstance(body["value"], int) or isinstance(body["value"], bool):
             f.fail(body.line, f"{what}: value must be a whole number")
         values[name] = Value(name, body["value"], f.cites(body, "cite", what),
@@ -286,7 +287,7 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
         line = data["actions"].key_lines[code]
         what = f"action {code!r}"
         body = f.mapping(body, line, what)
-        f.keys(body, {"duty", "text", "cite", "quote"}, what, {"duty", "text", "cite"})
+        f.keys(body, {"duty", "text", "cite", "quote"}, what, {"duty", "text", "cite"}, line)
         if body["duty"] not in DUTIES:
             f.fail(body.key_lines["duty"], f"{what}: duty must be one of {', '.join(DUTIES)}")
         actions[code] = ActionDef(code, body["duty"], f.text(body, "text", what),

@@ -169,23 +169,14 @@ CASES = [
      DOVER, "  dash_ric:", "text uses {ric_days} but no value 'ric_days' is stated"),
     ("path_ends_with_no_action",
      [(TREE, "    add: [contact_deadline]\n", "")],
-     TREE, None,  # a path has no one line: the error points at the tree file
+     TREE, "start:",  # a path has no one line: the error points at where the tree starts
      "path for dover ends with no action: immediate_danger=no, dash_score=0-13, "
      "children_in_household=no, tenure=secure_sole"),
 ]
 
 # Where the loader points near, but not at, the offending line: engine/loader bugs, each with
 # the fix in its reason. strict: once fixed, the XPASS fails and the marker must go.
-LINE_BUGS = {
-    "start_is_unknown_node": "validate.check_tree reports tree.where (line 1), not the `start:` line; "
-                             "fix: record the start key's line in load_tree (e.g. Tree.where = "
-                             "f.at(data.key_lines['start'])) or keep a separate start_where",
-    "last_route_not_otherwise": "load_tree fails at routes.line (the first route); fix: "
-                                "f.fail(int(parsed[-1].where.rsplit(':', 1)[1]), ...)",
-    "action_without_cite": "_File.keys reports a missing key at data.line, the first line *inside* "
-                           "the action body, not the action's own line; fix: give keys() the owner's "
-                           "line (load_profile knows it as `line`) for `missing` errors",
-}
+LINE_BUGS: dict[str, str] = {}  # cases whose reported line is known to be wrong (none now)
 
 
 PARAMS = [pytest.param(*case[1:], id=case[0]) for case in CASES]
