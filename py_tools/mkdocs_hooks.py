@@ -93,6 +93,11 @@ def on_files(files, config):
     return files
 
 
+def on_page_content(html, **kwargs):
+    """Abbreviations explained on keyboard focus too (Material shows the tooltip)."""
+    return html.replace("<abbr title=", '<abbr tabindex="0" title=')
+
+
 def _compress(folder: Path) -> None:
     """A .gz copy beside each runtime file, for servers that serve precompressed files."""
     for path in folder.rglob("*"):

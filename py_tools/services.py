@@ -183,11 +183,6 @@ def directory_html(services: list[Service], links: dict, short: dict[str, str], 
     """The directory: a CSS-only filter by need (radio buttons, no script, no URL, no storage),
     a list of conflicting details, and one entry per listing."""
     used = [n for n in NEEDS if any(n in s.needs for s in services)]
-    style = ["<style>.da-services__item[hidden]{display:none}"]
-    for n in used:
-        style.append(f'.da-services:has(#da-need-{n}:checked) .da-services__item:not([data-needs~="{n}"])'
-                     "{display:none}")
-    style.append("</style>")
     radios = ['<label><input type="radio" name="da-need" id="da-need-all" value="all" checked> '
               'All services</label>']
     for n in used:
@@ -230,7 +225,7 @@ def directory_html(services: list[Service], links: dict, short: dict[str, str], 
             f'<h3>{escape(s.name)} <small>— listed by {councils}</small>{flag}</h3>'
             f'<p>{escape(s.serves)}</p><ul>{"".join(details)}<li>For: {tags}</li>'
             f'<li>Source: {_cite_links(s.listed_by, links, short, base)}</li></ul></li>')
-    return ("".join(style) + notes +
+    return (notes +
             '<div class="da-services">'
             '<fieldset class="da-services__filter"><legend>Show services for</legend>'
             + " ".join(radios) + '</fieldset>'

@@ -47,7 +47,20 @@ async function plainBoot() {
   return { browser, bundle, boot: "plain" };
 }
 
-const ready = (async () => {
+// Pyodide can fail without settling its promise (a runtime file that cannot be fetched
+// surfaces only as an unhandled rejection): treat that, or a boot that takes far too long,
+// as a failed boot so the page shows its error state and the policy text.
+const BOOT_LIMIT_MS = 90000;
+const stalled = new Promise((_, reject) => {
+  self.addEventListener("unhandledrejection", (event) => {
+    const reason = event.reason && event.reason.message || String(event.reason);
+    reject(new Error("the Python runtime could not be loaded (" + reason + ")"));
+  });
+  setTimeout(() => reject(new Error("the Python runtime took too long to start")), BOOT_LIMIT_MS);
+});
+stalled.catch(() => {});
+
+const ready = Promise.race([stalled, (async () => {
   const started = performance.now();
   let rt;
   try {
@@ -58,7 +71,7 @@ const ready = (async () => {
   }
   rt.bootMs = performance.now() - started;
   return rt;
-})();
+})()]);
 
 ready.then(
   (rt) => postMessage({ type: "ready", bootMs: rt.bootMs, boot: rt.boot }),
