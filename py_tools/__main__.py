@@ -36,6 +36,8 @@ def _read_facts(source: str) -> dict:
         facts = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"facts file {source} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except ValueError as exc:  # e.g. an integer too long to read
+        raise UsageError(f"facts file {source} cannot be read: {exc}") from None
     if not isinstance(facts, dict):
         raise UsageError(f"facts file {source} must hold a JSON object of fact names to answers")
     return facts

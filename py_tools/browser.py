@@ -45,12 +45,17 @@ def _friendly(bundle: Bundle, tool: str, fact_name: str, raw) -> str:
 
 def _update(bundle: Bundle, tool: str, facts: dict, message: dict, asked) -> tuple[dict, str]:
     """Apply one message to the answers: (new facts, error text for a bad answer)."""
+    if not isinstance(message, dict):
+        message = {}
+    if not isinstance(message.get("fact", ""), str):
+        return facts, "Select an answer"
     kind = message.get("type")
     if kind == "restart":
         return {}, ""
     if kind == "answer" and message.get("fact") == REPORTED:
         try:  # the report time for due dates: kept like an answer, in memory only
-            deadlines.parse_reported(str(message.get("value") or ""))
+            if deadlines.parse_reported(str(message.get("value") or "")).year > 9000:
+                raise ValueError("out of range")
             facts[REPORTED] = str(message.get("value")).strip()
             return facts, ""
         except ValueError:
@@ -61,7 +66,10 @@ def _update(bundle: Bundle, tool: str, facts: dict, message: dict, asked) -> tup
         try:
             tree = engine.tree_for(bundle, tool)
             facts[fact] = engine.parse_answer(engine.fact_for(bundle, tree, fact), message.get("value"))
-        except (engine.BadValue, engine.RuleError):
+        except engine.RuleError:  # not a question of this tool
+            facts.pop(fact, None)
+            return facts, "Select an answer"
+        except engine.BadValue:
             facts.pop(fact, None)
             return facts, _friendly(bundle, tool, fact, message.get("value"))
     elif kind == "back":

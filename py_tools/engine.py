@@ -59,11 +59,20 @@ def parse_answer(fact: Fact, raw):
         number = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             number = raw
-        elif isinstance(raw, str) and raw.strip().isdigit() and raw.strip().isascii():
+        elif (isinstance(raw, str) and raw.strip().isdigit() and raw.strip().isascii()
+              and len(raw.strip()) <= len(str(fact.max))):
             number = int(raw.strip())
         if number is not None and fact.min <= number <= fact.max:
             return number
-    raise BadValue(f"bad value for {fact.name}: {raw!r} (valid: {valid_choices(fact)})")
+    raise BadValue(f"bad value for {fact.name}: {_shown(raw)} (valid: {valid_choices(fact)})")
+
+
+def _shown(raw) -> str:
+    """The rejected value, short enough for one line (and safe for huge numbers)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10 ** 20:
+        return "a number too large"
+    text = repr(raw) if not isinstance(raw, str) or len(raw) <= 60 else repr(raw[:57]) + "..."
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def answer_label(fact: Fact, value) -> str:

@@ -170,10 +170,6 @@ def test_bad_facts_json(rules, text, needle):
     assert_usage_error(run("decide", tool, "--council", council, "--facts", "-", stdin=text), needle)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "_read_facts catches json.JSONDecodeError only; json.loads raises a plain ValueError for an "
-    "integer over 4300 digits (Python's int/str limit), so the CLI dies with a traceback and exit 1. "
-    "Fix: `except ValueError as exc:` (JSONDecodeError is a subclass; use getattr(exc, 'msg', str(exc)))."))
 def test_facts_with_a_huge_number(rules):
     tool, council = asking_pair(rules)
     first = engine.decide(rules, tool, council, {})["fact"]

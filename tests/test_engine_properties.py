@@ -216,7 +216,7 @@ def test_browser_apply_all_never_raises(bundle, data):
 
 
 # --- bugs found by these properties: each input must give a clean error, today it raises --
-# strict xfail: when the bug is fixed the XPASS fails, and the marker (and the narrowing of
+# These were strict xfails until the engine bugs they found were fixed; they now guard them.
 # the strategies above) should go.
 
 def asking_pair(bundle) -> tuple[str, str]:
@@ -241,11 +241,6 @@ def _report_time_case(bundle):
     return None
 
 
-@pytest.mark.xfail(strict=True, raises=engine.RuleError, reason=(
-    "browser._update catches RuleError for an unknown fact name, then calls _friendly(), which "
-    "calls engine.fact_for again and raises the same RuleError. Fix: in _update, when the fact is "
-    "not a fact of the tree, `facts.pop(fact, None); return facts, 'Select an answer'` (or make "
-    "_friendly return a generic message when fact_for raises RuleError)."))
 def test_apply_answer_to_an_unknown_fact_returns_an_error(bundle):
     tool, council = asking_pair(bundle)
     out = check_apply(browser.apply(bundle, tool, council, "{}",
@@ -254,11 +249,6 @@ def test_apply_answer_to_an_unknown_fact_returns_an_error(bundle):
     assert out["error"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "engine.parse_answer calls int() on any all-digit string, and Python refuses str->int over "
-    "4300 digits (ValueError), so a pasted long number in the score box escapes as ValueError "
-    "(browser.apply raises too). Fix in parse_answer: accept a digit string only if "
-    "len(raw.strip()) <= len(str(fact.max)) (or catch ValueError), else fall through to BadValue."))
 def test_huge_digit_string_score_is_a_bad_value(bundle):
     tool = "referral-routes"
     if tool not in bundle.trees:
@@ -268,21 +258,11 @@ def test_huge_digit_string_score_is_a_bad_value(bundle):
         engine.decide(bundle, tool, "rbkc", facts)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BadValue's message uses {raw!r}, and repr() of an int over 4300 digits raises ValueError. "
-    "Fix in parse_answer: show the value through a helper that shortens it, e.g. "
-    "`shown = repr(raw) if not isinstance(raw, int) or abs(raw) < 10**20 else 'a number too large'`, "
-    "and cap the shown text at ~60 characters."))
 def test_huge_int_is_a_bad_value(bundle):
     with pytest.raises(engine.BadValue):
         engine.decide(bundle, *asking_pair(bundle), {fact: 10 ** 5000 for fact in bundle.facts})
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "A report time near the end of year 9999 (valid for strptime and for an HTML datetime-local "
-    "input) makes deadlines.due() overflow when it adds hours or working days. Fix: in "
-    "browser._update, after parse_reported, reject years beyond e.g. 9000 with the same "
-    "'Enter the date and time the abuse was reported' error, or catch OverflowError in _due."))
 def test_apply_report_time_at_the_end_of_time(bundle):
     case = _report_time_case(bundle)
     if case is None:
@@ -300,12 +280,6 @@ def test_apply_report_time_at_the_end_of_time(bundle):
     pytest.param([], id="array-message"),
     pytest.param("answer", id="string-message"),
 ])
-@pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError), reason=(
-    "Shapes the worker never sends today (it always posts {type, fact, value} with fact from "
-    "data-question), but apply is documented to answer any message: a non-string fact raises "
-    "TypeError (unhashable dict key), a non-object message AttributeError. Fix at the top of "
-    "_update: `if not isinstance(message, dict): message = {}` and "
-    "`if not isinstance(message.get('fact', ''), str): return facts, 'Select an answer'`."))
 def test_apply_malformed_message_shapes(bundle, message):
     tool, council = asking_pair(bundle)
     facts = json.dumps({"kept_in_memory": "yes"})  # dict.pop on an empty dict never hashes its key
