@@ -6,11 +6,6 @@ from py_tools import build, engine, paths
 TOOL = "accommodation-options"
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return build.load()
-
-
 def decide(bundle, council, **facts):
     step = engine.decide(bundle, TOOL, council, facts)
     assert step["type"] == "outcome", f"still asking {step.get('fact')}"

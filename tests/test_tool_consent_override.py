@@ -20,11 +20,6 @@ SHARE_CODES = {"share_without_consent", "share_without_consent_danger",
 OWN_DECISION = {"request_from_third_party": "no", "survivor_consents": "no"}
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return build.load()
-
-
 def decide(bundle, council, **facts):
     step = engine.decide(bundle, TOOL, council, facts)
     assert step["type"] == "outcome", f"still asking {step.get('fact')}"

@@ -13,11 +13,6 @@ SILENT = ("rbkc", "tmbc", "camden")
 ORDER = ["immediate_danger", "witnessed_violence", "signs_of_abuse"]
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return build.load()
-
-
 def decide(bundle, council, immediate_danger, witnessed_violence, signs_of_abuse):
     facts = {"immediate_danger": immediate_danger, "witnessed_violence": witnessed_violence,
              "signs_of_abuse": signs_of_abuse}

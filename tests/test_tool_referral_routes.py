@@ -14,11 +14,6 @@ TOOL = "referral-routes"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")
 
 
-@pytest.fixture(scope="module")
-def bundle():
-    return build.load()
-
-
 def case(**facts):
     """A case with quiet defaults: no danger, DASH not completed, no further concerns."""
     base = {"immediate_danger": "no", "dash_score": "not_completed", "professional_concern": "no",

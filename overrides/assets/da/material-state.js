@@ -1,7 +1,7 @@
 // Material for MkDocs expects four helpers on window (__md_scope, __md_hash, __md_get,
 // __md_set) and normally defines them in an inline <script> that keeps UI state (palette,
-// content tabs, dismissed announcement, version banner, repository facts) in localStorage and
-// sessionStorage. This file replaces those inline scripts, so that:
+// content tabs, dismissed announcement, version banner, repository facts) in Web Storage
+// (local and session). This file replaces those inline scripts, so that:
 //  - the Content Security Policy needs no 'unsafe-inline' for scripts, and
 //  - nothing is written to browser storage: the state lives in memory for this tab and is
 //    gone when the page is closed or left (Material's instant navigation keeps it in between).
@@ -39,7 +39,7 @@
   window.__md_hash = function (value) {
     return Array.from(value).reduce(function (hash, ch) { return (hash << 5) - hash + ch.charCodeAt(0); }, 0);
   };
-  // The storage argument Material passes (localStorage or sessionStorage) is ignored.
+  // The storage argument Material passes (local or session Web Storage) is ignored.
   window.__md_get = function (key, _storage, base) {
     var name = (base || window.__md_scope).pathname + "." + key;
     return memory.has(name) ? JSON.parse(memory.get(name)) : null;
