@@ -1,7 +1,7 @@
 """Accommodation options: realistic cases per council, taken from each council's own text."""
 import pytest
 
-from py_tools import build, engine, paths
+from py_tools import engine, paths
 
 TOOL = "accommodation-options"
 

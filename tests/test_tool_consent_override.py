@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from py_tools import build, engine, paths
+from py_tools import engine, paths
 
 TOOL = "consent-override"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")

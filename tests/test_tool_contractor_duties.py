@@ -5,7 +5,7 @@ RBKC, TMBC and Camden are silent: every outcome there is a `not_covered` item wi
 """
 import pytest
 
-from py_tools import build, engine, paths
+from py_tools import engine, paths
 
 TOOL = "contractor-duties"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from py_tools import build, engine, paths
+from py_tools import engine, paths
 
 TOOL = "referral-routes"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")
