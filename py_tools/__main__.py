@@ -1,4 +1,4 @@
-"""Command line: decide, validate, paths, explain, bundle, serve.
+"""Command line: decide, validate, coverage, paths, explain, bundle, serve.
 
     python -m py_tools decide TOOL --council COUNCIL --facts FILE.json   (- for stdin)
 
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, engine, loader, outline, paths
+from . import build, coverage, engine, loader, outline, paths
 from .record import record_text
 
 
@@ -52,7 +52,7 @@ def cmd_decide(args) -> int:
             engine.valid_choices(engine.fact_for(bundle, bundle.trees[args.tool], step["fact"]))
         raise UsageError(f"missing fact: {step['fact']} ({step['question']} valid: {choices})")
     out = {"tool": step["tool"], "council": step["council"], "asked": step["asked"],
-           "actions": [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related")}
+           "actions": [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related", "because")}
                        for a in step["actions"]],
            "record": record_text(bundle, step, datetime.date.today().isoformat())}
     print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -62,13 +62,33 @@ def cmd_decide(args) -> int:
 def cmd_validate(args) -> int:
     try:
         bundle = build.load()
+        build.check_coverage(bundle)
     except (loader.LoadError, build.InvalidRules) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     count = sum(len(paths.enumerate_paths(bundle, t, c)) for t in bundle.trees for c in bundle.councils)
     print(f"valid: {len(bundle.trees)} tools, {len(bundle.councils)} councils, {count} paths, "
-          f"{len(bundle.links)} citations linked")
+          f"{len(bundle.links)} citations linked, every duty sentence used or set aside")
     return 0
+
+
+def cmd_coverage(args) -> int:
+    bundle = build.load(check=False)
+    councils = [args.council] if args.council else list(bundle.councils)
+    for code in councils:
+        engine.council_for(bundle, code)
+    complete = True
+    for code in councils:
+        rep = coverage.report(bundle, code)
+        print(rep.summary())
+        for problem in rep.errors:
+            print(f"  {problem}")
+        for s in rep.sentences:
+            if s.status == "open" or args.all:
+                why = "; ".join(s.used_by) if s.used_by else s.reason or "OPEN: no rule uses it, none sets it aside"
+                print(f"  [{s.status}] docs/{s.page}:{s.line} #{s.anchor}: {s.text}\n      -> {why}")
+        complete = complete and not rep.errors and rep.count("open") == 0
+    return 0 if complete else 1
 
 
 def cmd_paths(args) -> int:
@@ -120,6 +140,10 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(run=cmd_decide)
     v = sub.add_parser("validate", help="check every rule file and every path")
     v.set_defaults(run=cmd_validate)
+    cv = sub.add_parser("coverage", help="duty sentences of each council's documents: used or set aside")
+    cv.add_argument("--council")
+    cv.add_argument("--all", action="store_true", help="list every duty sentence, not only open ones")
+    cv.set_defaults(run=cmd_coverage)
     ps = sub.add_parser("paths", help="every path of every tree for every council")
     ps.add_argument("--tool")
     ps.add_argument("--council")

@@ -37,6 +37,15 @@ def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bo
     return bundle
 
 
+def check_coverage(bundle: Bundle, root: Path = loader.TREES, policies: Path = anchors.POLICIES) -> None:
+    """Completeness, on top of `load`'s checks: what a tool never leaves silent each council
+    states, and every duty sentence of its documents is used by a rule or set aside."""
+    from . import coverage
+    errors = validate.never_silent(bundle) + coverage.problems(bundle, root, policies)
+    if errors:
+        raise InvalidRules(errors)
+
+
 def bank_holidays(today=None, before: int = 2, after: int = 5) -> tuple[str, ...]:
     """England and Wales bank holidays for a window of years, from the `holidays` library."""
     import datetime

@@ -7,9 +7,14 @@ of facts. The same module runs in CPython (tests, CLI, build) and in Pyodide (br
 """
 from __future__ import annotations
 
-from .model import END, Bundle, Condition, Council, Fact, Route, Tree, ToolProfile
+from .model import (END, UNKNOWN, UNKNOWN_LABEL, Bundle, Condition, Council, Fact, Route, Tree,
+                    ToolProfile)
 
 MAX_STEPS = 500  # no valid tree is this long; guards a cycle that validation missed
+ASK_WHEN_UNSURE = "ask_when_unsure"  # every tool with an "I don't know" answer has this action
+UNSURE_NOTE = ("You answered \u201cI don't know\u201d to {questions}. The tool took the "
+               "protective route for {them}, as shown under each action. Before you act, ask your "
+               "line manager or safeguarding lead.")
 
 
 class EngineError(ValueError):
@@ -36,7 +41,7 @@ class RuleError(EngineError):
 
 def valid_choices(fact: Fact) -> str:
     if fact.type == "boolean":
-        return "yes, no"
+        return "yes, no, unknown" if fact.if_unknown else "yes, no"
     if fact.type == "choice":
         return ", ".join(o.value for o in fact.options)
     extra = "".join(f", or {o.value}" for o in fact.options)
@@ -50,6 +55,8 @@ def parse_answer(fact: Fact, raw):
             return "yes" if raw else "no"
         if isinstance(raw, str) and raw.strip().lower() in ("yes", "no", "true", "false"):
             return "yes" if raw.strip().lower() in ("yes", "true") else "no"
+        if fact.if_unknown and isinstance(raw, str) and raw.strip().lower() == UNKNOWN:
+            return UNKNOWN
     elif fact.type == "choice":
         if isinstance(raw, str) and raw in {o.value for o in fact.options}:
             return raw
@@ -76,6 +83,8 @@ def _shown(raw) -> str:
 
 
 def answer_label(fact: Fact, value) -> str:
+    if value == UNKNOWN and fact.if_unknown:
+        return UNKNOWN_LABEL
     if fact.type == "boolean":
         return "Yes" if value == "yes" else "No"
     for option in fact.options:
@@ -160,16 +169,57 @@ def values_used(cond: Condition | None) -> list[str]:
     return names
 
 
+def facts_in(cond: Condition | None) -> list[str]:
+    """Every fact a condition reads."""
+    if cond is None:
+        return []
+    names = [cond.fact] if cond.fact else []
+    for part in cond.parts:
+        names += [n for n in facts_in(part) if n not in names]
+    return names
+
+
+def facts_that_held(cond: Condition, answers: dict, profile: ToolProfile) -> list[str]:
+    """The facts whose answers made a condition hold (for `any`, only the parts that held)."""
+    if cond.op == "any":
+        parts = [p for p in cond.parts if holds(p, answers, profile)]
+    elif cond.op == "all":
+        parts = list(cond.parts)
+    else:
+        return facts_in(cond)
+    names: list[str] = []
+    for part in parts:
+        names += [n for n in facts_that_held(part, answers, profile) if n not in names]
+    return names
+
+
+def route_reasons(node, route: Route, answers: dict, profile: ToolProfile) -> list[str]:
+    """The facts that chose this route: its own condition, or for `otherwise` the conditions
+    of the routes before it (which all failed)."""
+    if route.when is not None:
+        return facts_that_held(route.when, answers, profile)
+    names: list[str] = []
+    for earlier in node.routes:
+        if earlier is route:
+            break
+        names += [n for n in facts_in(earlier.when) if n not in names]
+    return names
+
+
 # --- outcome items -----------------------------------------------------------------
 
-def _format(text: str, profile: ToolProfile) -> str:
+def fill_values(text: str, profile: ToolProfile) -> str:
+    """`{name}` in a rule text replaced by the council's value (wherever text is shown)."""
     for name, value in profile.values.items():
         text = text.replace("{" + name + "}", str(value.value))
     return text
 
 
+_format = fill_values
+
+
 def _add(items: list, bundle: Bundle, tree: Tree, council: Council, profile: ToolProfile,
-         code: str, extra_cite: tuple, required: bool) -> None:
+         code: str, extra_cite: tuple, required: bool, because: list = ()) -> None:
     action = profile.actions.get(code)
     if action is None:
         if not required:
@@ -185,18 +235,42 @@ def _add(items: list, bundle: Bundle, tree: Tree, council: Council, profile: Too
         cite += [c for c in extra_cite if c not in cite]
         item = {"code": code, "about": code, "duty": action.duty,
                 "text": _format(action.text, profile), "cite": cite, "related": []}
+    item["because"] = [dict(b) for b in because]
     for existing in items:
         if existing["code"] == item["code"] and existing["about"] == item["about"]:
             existing["cite"] += [c for c in item["cite"] if c not in existing["cite"]]
+            existing["because"] += [b for b in item["because"] if b not in existing["because"]]
             return
     items.append(item)
 
 
-def _add_all(items, bundle, tree, council, profile, step, extra_cite=()) -> None:
+def _add_all(items, bundle, tree, council, profile, step, extra_cite=(), because=()) -> None:
     for code in step.add:
-        _add(items, bundle, tree, council, profile, code, extra_cite, True)
+        _add(items, bundle, tree, council, profile, code, extra_cite, True, because)
     for code in step.add_if_stated:
-        _add(items, bundle, tree, council, profile, code, extra_cite, False)
+        _add(items, bundle, tree, council, profile, code, extra_cite, False, because)
+
+
+def _because(names: list, answered: list) -> list:
+    """The answers behind an action, as {fact, short, label}, in the order they were asked."""
+    return [{"fact": a["fact"], "short": a["short"], "label": a["label"]}
+            for a in answered if a["fact"] in names]
+
+
+def _unsure(items, bundle, tree, council, profile, answered) -> None:
+    """"I don't know" answers: say which, that the protective route was taken, and what the
+    council's documents say about asking for help (or that they do not cover it)."""
+    unsure = [a for a in answered if a["value"] == UNKNOWN]
+    if not unsure:
+        return
+    because = _because([a["fact"] for a in unsure], answered)
+    questions = "; ".join(f"\u201c{a['question']}\u201d" for a in unsure)
+    text = UNSURE_NOTE.format(questions=questions, them="it" if len(unsure) == 1 else "each")
+    note = {"code": "answered_unknown", "about": "answered_unknown", "duty": "info", "text": text,
+            "cite": [], "related": [], "because": None}
+    head = [note]
+    _add(head, bundle, tree, council, profile, ASK_WHEN_UNSURE, (), True, because)
+    items[:0] = head
 
 
 # --- the walk ----------------------------------------------------------------------
@@ -223,31 +297,60 @@ def decide(bundle: Bundle, tool: str, council: str, facts: dict) -> dict:
     profile = profile_for(where, tree)
     if not isinstance(facts, dict):
         raise BadValue("facts must be an object of fact names to answers")
-    answers: dict = {}
+    answers: dict = {}  # what the routes read: "I don't know" becomes the protective answer
     answered: list = []
     items: list = []
+    context: list = []  # the answers behind the route that led to this node
     name = tree.start
     for _ in range(MAX_STEPS):
         node = tree.nodes[name]
-        _add_all(items, bundle, tree, where, profile, node)
+        if node.add or node.add_if_stated:
+            # a node on every path adds its actions whatever the answers; otherwise they follow
+            # from the answers that led here
+            reached_by = [] if on_every_path(tree, name) else context or _because(
+                [a["fact"] for a in answered], answered)
+            _add_all(items, bundle, tree, where, profile, node, (), reached_by)
         if node.ask:
             fact = fact_for(bundle, tree, node.ask)
             if fact.name not in facts:
                 return _question(bundle, tree, where, profile, fact, answered)
-            answers[fact.name] = parse_answer(fact, facts[fact.name])
-            answered.append(_answered(fact, answers[fact.name]))
+            given = parse_answer(fact, facts[fact.name])
+            answers[fact.name] = fact.if_unknown if given == UNKNOWN else given
+            answered.append(_answered(fact, given))
         route = _route(node, answers, profile)
         extra = tuple(c for v in values_used(route.when) for c in profile.values[v].cite)
-        _add_all(items, bundle, tree, where, profile, route, extra)
+        reasons = _because(route_reasons(node, route, answers, profile), answered)
+        _add_all(items, bundle, tree, where, profile, route, extra, reasons)
+        if reasons:
+            context = reasons
         if route.goto == END:
+            _unsure(items, bundle, tree, where, profile, answered)
             return _outcome(bundle, tree, where, items, answered)
         name = route.goto
     raise RuleError(f"{tree.where}: more than {MAX_STEPS} steps (a cycle?)")
 
 
+def on_every_path(tree: Tree, name: str) -> bool:
+    """Is the node reached whatever the answers (no path from the start avoids it)?"""
+    if name == tree.start:
+        return True
+    seen, todo = {tree.start}, [tree.start]
+    while todo:
+        for route in tree.nodes[todo.pop()].routes:
+            if route.goto == END:
+                return False  # the end is reachable without passing the node
+            if route.goto != name and route.goto not in seen:
+                seen.add(route.goto)
+                todo.append(route.goto)
+    return True
+
+
 def _answered(fact: Fact, value) -> dict:
-    return {"fact": fact.name, "question": fact.question, "value": value,
-            "label": answer_label(fact, value)}
+    label = answer_label(fact, value)
+    if value == UNKNOWN:
+        label += f" (treated as {answer_label(fact, fact.if_unknown).lower()}, the protective answer)"
+    return {"fact": fact.name, "question": fact.question, "value": value, "label": label,
+            "short": fact.short or fact.question}
 
 
 def _base(tree: Tree, council: Council, answered: list) -> dict:
@@ -259,6 +362,8 @@ def _base(tree: Tree, council: Council, answered: list) -> dict:
 def _question(bundle, tree, council, profile, fact: Fact, answered) -> dict:
     if fact.type == "boolean":
         options = [{"value": v, "label": label} for v, label in (("yes", "Yes"), ("no", "No"))]
+        if fact.if_unknown:
+            options.append({"value": UNKNOWN, "label": UNKNOWN_LABEL})
     else:
         options = [{"value": o.value, "label": o.label} for o in fact.options]
     cite = list(profile.question_cite.get(fact.name, ()))

@@ -5,6 +5,7 @@ Every error names the file, the line and what is wrong:
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -130,7 +131,8 @@ class _File:
 def _fact(f: _File, name: str, data, line: int) -> Fact:
     what = f"fact {name!r}"
     data = f.mapping(data, line, what)
-    f.keys(data, {"type", "question", "hint", "options", "min", "max"}, what, {"type", "question"})
+    f.keys(data, {"type", "question", "hint", "short", "options", "min", "max", "if_unknown"}, what,
+           {"type", "question"})
     kind = data["type"]
     if kind not in FACT_TYPES:
         f.fail(data.key_lines["type"], f"{what}: type must be one of {', '.join(FACT_TYPES)}")
@@ -145,8 +147,14 @@ def _fact(f: _File, name: str, data, line: int) -> Fact:
     low, high = data.get("min"), data.get("max")
     if kind == "score" and not (isinstance(low, int) and isinstance(high, int) and low < high):
         f.fail(data.line, f"{what}: a score needs whole numbers min < max")
+    if_unknown = ""
+    if "if_unknown" in data:
+        if_unknown = _token(data["if_unknown"])
+        if kind != "boolean" or if_unknown not in ("yes", "no"):
+            f.fail(data.key_lines["if_unknown"], f"{what}: if_unknown is for a yes/no question "
+                                                 "and names the protective answer, yes or no")
     return Fact(name, kind, f.text(data, "question", what), data.get("hint", "") or "",
-                options, low, high, f.at(line))
+                options, low, high, f.at(line), str(data.get("short", "") or "").strip(), if_unknown)
 
 
 def load_facts(path: Path) -> dict[str, Fact]:
@@ -228,7 +236,7 @@ def _route(f: _File, data, line: int) -> Route:
 def load_tree(path: Path) -> Tree:
     f = _File(path)
     data = f.data
-    f.keys(data, {"tool", "title", "summary", "start", "actions", "nodes", "facts"}, "tree",
+    f.keys(data, {"tool", "title", "summary", "start", "actions", "nodes", "facts", "never_silent"}, "tree",
            {"tool", "title", "start", "actions", "nodes"})
     tool = f.text(data, "tool", "tree")
     if tool not in TOOLS:
@@ -264,7 +272,8 @@ def load_tree(path: Path) -> Tree:
                            str(body.get("comment", "") or "").strip(), f.at(line))
     return Tree(tool, f.text(data, "title", "tree"), str(data.get("summary", "") or "").strip(),
                 f.text(data, "start", "tree"), nodes, facts, dict(titles),
-                f.at(data.key_lines["start"]))  # where the tree starts: errors about start point here
+                f.at(data.key_lines["start"]),  # where the tree starts: errors about start point here
+                f.codes(data, "never_silent", "tree"))
 
 
 # --- councils ----------------------------------------------------------------------
@@ -330,6 +339,19 @@ def load_council(folder: Path) -> Council:
                    tuple(docs), tools, f.at(1))
 
 
+def _inherit(tree: Tree, shared: dict[str, Fact]) -> Tree:
+    """A tool's own wording of a shared fact keeps the shared short name and "I don't know"
+    rule unless it states them (validation checks it does not change the protective answer)."""
+    local = {}
+    for name, fact in tree.facts.items():
+        base = shared.get(name)
+        if base is not None:
+            fact = dataclasses.replace(fact, short=fact.short or base.short,
+                                       if_unknown=fact.if_unknown or base.if_unknown)
+        local[name] = fact
+    return dataclasses.replace(tree, facts=local)
+
+
 def load_bundle(root: Path = TREES, links: dict | None = None, version: str = "") -> Bundle:
     """Read every rule file under `root` into one Bundle (not yet validated)."""
     facts = load_facts(root / "facts.yaml")
@@ -337,7 +359,7 @@ def load_bundle(root: Path = TREES, links: dict | None = None, version: str = ""
     for tool, filename in TOOL_FILES.items():
         path = root / filename
         if path.exists():
-            trees[tool] = load_tree(path)
+            trees[tool] = _inherit(load_tree(path), facts)
     councils = {}
     for folder in sorted((root / "councils").iterdir()):
         if folder.is_dir() and (folder / "council.yaml").exists():

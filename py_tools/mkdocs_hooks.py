@@ -39,6 +39,7 @@ def rules():
     if "bundle" not in _state:
         try:
             _state["bundle"] = build.load()
+            build.check_coverage(_state["bundle"])
         except (loader.LoadError, build.InvalidRules) as exc:
             raise PluginError(f"decision_trees are invalid:\n{exc}") from None
     return _state["bundle"]

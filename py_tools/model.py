@@ -34,6 +34,14 @@ class Fact:
     min: int | None = None
     max: int | None = None
     where: str = ""
+    short: str = ""  # a few words naming the fact in "because" lines (the question if empty)
+    # A judgement question that accepts "I don't know" (answer `unknown`) names the answer
+    # whose route is the protective one; the tree takes that route and says so. "" = no.
+    if_unknown: str = ""
+
+
+UNKNOWN = "unknown"  # the answer value of "I don't know"
+UNKNOWN_LABEL = "I don't know"
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,8 @@ class Tree:
     facts: dict[str, Fact] = field(default_factory=dict)  # facts local to this tool
     actions: dict[str, str] = field(default_factory=dict)  # code -> neutral title
     where: str = ""
+    # Actions every council must state in its own words (never `not_covered`): validated.
+    never_silent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,19 @@ from .model import Bundle
 DUTY_HEADINGS = (("must", "Must"), ("should", "Should"), ("may", "May"), ("info", "For information"))
 
 
+def because_text(item: dict) -> str:
+    """Which answers led to an action: "Because: DASH score: 16; children in the household: yes"."""
+    reasons = item.get("because")
+    if reasons is None:  # a note about the answers themselves
+        return ""
+    if not reasons:
+        return "Because: this applies whatever the answers."
+    parts = [f"{r['short'] if i == 0 else r['short'][0].lower() + r['short'][1:]}: "
+             f"{r['label'].lower() if r['label'] in ('Yes', 'No') else r['label']}"
+             for i, r in enumerate(reasons)]
+    return "Because: " + "; ".join(parts) + "."
+
+
 def record_text(bundle: Bundle, step: dict, date: str) -> str:
     """`date` is given by the caller (the engine reads no clock)."""
     council = bundle.councils[step["council"]]
@@ -20,6 +33,9 @@ def record_text(bundle: Bundle, step: dict, date: str) -> str:
                                       f"review due {doc.review_due}" if doc.review_due else "",
                                       f"version {doc.version}" if doc.version else "") if x)
         lines.append(f"Policy: {doc.title}" + (f" ({dates})" if dates else ""))
+        if doc.review_due and doc.review_due < date[:10]:
+            lines.append(f"  Warning: this policy's review date ({doc.review_due}) has passed. "
+                         "Check with your council that it is still current.")
     if bundle.version:
         lines.append(f"Rules version: {bundle.version}")
     lines += ["", "Answers:"]
@@ -34,6 +50,8 @@ def record_text(bundle: Bundle, step: dict, date: str) -> str:
             rel = f" [related reading, not the duty: {cites(item['related'])}]" if item["related"] else ""
             due = f" Due {item['due']}." if item.get("due") else ""
             lines.append(f"- {item['text']}{ref}{rel}{due}")
+            if because_text(item):
+                lines.append(f"  {because_text(item)}")
     lines += ["", "Produced by the decision tool from the council's published policy. "
                   "Nothing entered was stored or sent."]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .record import DUTY_HEADINGS
+from .record import DUTY_HEADINGS, because_text
 
 DUTY_INTROS = {"must": "The policy says you must", "should": "The policy says you should",
                "may": "The policy says you may", "info": "For information"}
@@ -99,9 +99,11 @@ def render_groups(step: dict, base: str, heading_level: int = 3) -> str:
             gap = ' data-about="%s"' % escape(item["about"]) if item["code"] == "not_covered" else ""
             due = (f'<span class="da-action__due" data-due><strong>Due {escape(item["due"])}</strong></span>'
                    if item.get("due") else "")
+            because = (f'<span class="da-action__because" data-because>{escape(because_text(item))}</span>'
+                       if because_text(item) else "")
             lis.append(f'<li class="da-action da-action--{duty}" data-action-code="{escape(item["code"])}" '
                        f'data-duty="{duty}"{gap}><span class="da-action__text">{escape(item["text"])}</span>'
-                       f'{due}{cite}{related}</li>')
+                       f'{due}{cite}{related}{because}</li>')
         groups.append(f'<section class="da-duty da-duty--{duty}"><h{heading_level}>{escape(heading)}'
                       f'</h{heading_level}><p class="da-duty__intro">{DUTY_INTROS[duty]}:</p>'
                       f'<ul>{"".join(lis)}</ul></section>')

@@ -51,6 +51,18 @@ def check_tree(bundle: Bundle, tree: Tree) -> list[str]:
                                           f"(valid: {engine.valid_choices(fact)})")
                     if cond.op in ("at_least", "below") and fact.type != "score":
                         errors.append(f"{cond.where}: {cond.op!r} needs a score fact, not {cond.fact!r}")
+    for name, fact in tree.facts.items():
+        shared = bundle.facts.get(name)
+        if shared and (fact.type, fact.options, fact.if_unknown) != (shared.type, shared.options, shared.if_unknown):
+            errors.append(f"{fact.where}: the tool's wording of {name!r} must keep its type, options "
+                          f"and \"I don't know\" answer")
+    for code in tree.never_silent:
+        if code not in titles:
+            errors.append(f"{tree.where}: never_silent names unknown action {code!r}")
+    unsure = [n.ask for n in tree.nodes.values() if n.ask in facts and facts[n.ask].if_unknown]
+    if unsure and engine.ASK_WHEN_UNSURE not in titles:
+        errors.append(f"{tree.where}: {unsure[0]!r} accepts \"I don't know\", so the tree's actions "
+                      f"need {engine.ASK_WHEN_UNSURE!r}")
     errors += _graph(tree)
     return errors
 
@@ -101,6 +113,19 @@ def check_profiles(bundle: Bundle) -> list[str]:
                 if fact not in facts:
                     errors.append(f"{profile.where}: question cite for unknown fact {fact!r}")
             errors += _cites(bundle, profile, council.code)
+    return errors
+
+
+def never_silent(bundle: Bundle) -> list[str]:
+    """What a tool never leaves silent (e.g. confidentiality) each council states itself."""
+    errors = []
+    for council in bundle.councils.values():
+        for tool, profile in council.tools.items():
+            tree = bundle.trees.get(tool)
+            for code in tree.never_silent if tree else ():
+                if code not in profile.actions:
+                    errors.append(f"{profile.where}: {council.short} must state {code!r} in its own "
+                                  f"words with its citation ({tool} never leaves it silent)")
     return errors
 
 

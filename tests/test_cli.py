@@ -66,8 +66,8 @@ def check_decide(rules, result, tool, council, facts):
     assert step["type"] == "outcome"
     assert list(out) == ["tool", "council", "asked", "actions", "record"]
     assert (out["tool"], out["council"], out["asked"]) == (tool, council, step["asked"])
-    assert out["actions"] == [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related")}
-                              for a in step["actions"]]
+    assert out["actions"] == [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related",
+                                                 "because")} for a in step["actions"]]
     today = datetime.date.today().isoformat()
     assert without_date(out["record"]) == without_date(record_text(rules, step, today))
     assert re.search(r"^Date: \d{4}-\d{2}-\d{2}$", out["record"], flags=re.M)

@@ -91,7 +91,7 @@ def test_answers_replay_in_order(rules):
     step = outcome(rules)
     assert step["asked"] == ORDER
     assert step["answers"][0] == {"fact": "immediate_danger", "question": "Is anyone in immediate danger now?",
-                                  "value": "no", "label": "No"}
+                                  "value": "no", "label": "No", "short": "Is anyone in immediate danger now?"}
     assert step["answers"][1]["value"] == 3 and step["answers"][1]["label"] == "3"
     assert step["answers"][3]["label"] == "Council tenant in their sole name"
 
@@ -177,7 +177,10 @@ def test_unknown_tool_council_and_bad_facts(rules):
 def test_outcome_items_have_the_contract_fields(rules):
     step = outcome(rules, immediate_danger="yes", dash_score=20, children_in_household="yes", tenure="none")
     for action in step["actions"]:
-        assert set(action) == {"code", "about", "duty", "text", "cite", "related"}
+        assert set(action) == {"code", "about", "duty", "text", "cite", "related", "because"}
+        asked = {a["fact"]: a for a in step["answers"]}
+        for reason in action["because"]:  # each reason is one of the answers given
+            assert reason == {k: asked[reason["fact"]][k] for k in ("fact", "short", "label")}
         assert action["duty"] in ("must", "should", "may", "info")
         for cite in action["cite"] + action["related"]:
             assert step["links"][cite]["href"].startswith("policies/")
@@ -189,7 +192,7 @@ def test_not_covered_item_has_info_duty_no_cite_and_related_reading(rules):
     gap = item(step, "idva_referral")
     assert gap == {"code": "not_covered", "about": "idva_referral", "duty": "info",
                    "text": "Dover's documents do not name an IDVA service.",
-                   "cite": [], "related": ["dover:7.3"]}
+                   "cite": [], "related": ["dover:7.3"], "because": gap["because"]}
     assert step["links"]["dover:7.3"]["label"] == "Dover 7.3"
 
 
@@ -251,7 +254,9 @@ def test_duty_and_text_come_from_the_council(rules):
     assert (dover["duty"], dover["cite"]) == ("should", ["dover:5.4"])
     camden = item(outcome(rules, "camden", immediate_danger="yes"), "police_999")
     assert camden == {"code": "not_covered", "about": "police_999", "duty": "info",
-                      "text": "Camden's documents do not mention the police.", "cite": [], "related": []}
+                      "text": "Camden's documents do not mention the police.", "cite": [], "related": [],
+                      "because": [{"fact": "immediate_danger", "short": "Is anyone in immediate danger now?",
+                                   "label": "Yes"}]}
 
 
 def test_output_is_deterministic_and_survives_the_json_bundle(rules):
