@@ -177,14 +177,23 @@ def _set_asides(path: Path) -> tuple[list, list]:
 def _rules(bundle: Bundle, council: Council):
     """(tool, title, anchors cited, quote) of every action and value that quotes its policy."""
     for tool, profile in council.tools.items():
-        titles = bundle.trees[tool].actions if tool in bundle.trees else {}
+        tree = bundle.trees.get(tool)
+        titles = tree.actions if tree else {}
+        name = tree.title if tree else tool
         for code, action in profile.actions.items():
             if action.quote:
-                yield tool, titles.get(code, code), {anchors.anchor_id(c) for c in action.cite}, action.quote
-        for name, value in profile.values.items():
+                yield name, titles.get(code, code), {anchors.anchor_id(c) for c in action.cite}, action.quote
+        for value in profile.values.values():
             if value.quote:
-                yield tool, f"the number {name.replace('_', ' ')}", \
-                    {anchors.anchor_id(c) for c in value.cite}, value.quote
+                yield name, "a number the tool uses", {anchors.anchor_id(c) for c in value.cite}, value.quote
+
+
+def code_names(bundle: Bundle) -> set[str]:
+    """Fact names and action codes: words a user must never be shown."""
+    names = set(bundle.facts)
+    for tree in bundle.trees.values():
+        names |= set(tree.facts) | set(tree.actions)
+    return {n for n in names if "_" in n}
 
 
 def report(bundle: Bundle, council: str, root: Path = loader.TREES,
@@ -204,7 +213,12 @@ def report(bundle: Bundle, council: str, root: Path = loader.TREES,
                 if label not in sentence.used_by:
                     sentence.used_by.append(label)
     entries, errors = _set_asides(coverage_file(root, council))
+    hidden = code_names(bundle)
     for at, anchor, opening, reason in entries:
+        shown = sorted(n for n in hidden if re.search(rf"\b{re.escape(n)}\b", reason))
+        if shown:
+            errors.append(f"{at}: the reason shows code names to readers ({', '.join(shown)}): "
+                          f"use the question's or the action's words")
         hits = [s for s in sentences if anchor in s.scope and opening in squash(s.text).lower()]
         if not hits:
             errors.append(f"{at}: no duty sentence under that citation starts with those words "

@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from py_tools import engine, outline, render  # noqa: E402
-from py_tools.mkdocs_hooks import rules, tool_page  # noqa: E402
+from py_tools.mkdocs_hooks import coverage_page, rules, tool_page  # noqa: E402
 
 
 def _base(page) -> str:
@@ -51,6 +51,51 @@ def _link_cites(text: str, bundle, base: str) -> str:
             text = text.replace(f"[{token}", f"[{token}").replace(
                 token, f'<a href="{escape(base + link.href)}">{escape(link.label)}</a>')
     return text
+
+
+def _anchor_label(anchor: str, council, headings: dict) -> str:
+    import re
+    numbered = re.fullmatch(rf"{council.code}-(\d+(?:-\d+)*)", anchor)
+    if numbered:
+        number = numbered.group(1).replace("-", ".")
+        return f"{council.short} {number}" if "." in number else f"{council.short} section {number}"
+    return f"{council.short}: {headings.get(anchor) or anchor}"
+
+
+def coverage_html(bundle, council: str, base: str) -> str:
+    """Duty coverage of one council: counts, every set-aside sentence with its reason, and
+    every sentence a rule uses with the rule."""
+    from py_tools import anchors, coverage
+    where = bundle.councils[council]
+    rep = coverage.report(bundle, council)
+    headings = {a: text for a, (_, text) in anchors.page_anchors().items()}
+
+    def where_link(s) -> str:
+        return (f'<a href="{escape(_href(base, s.page))}#{escape(s.anchor)}">'
+                f'{escape(_anchor_label(s.anchor, where, headings))}</a>')
+
+    def rows(status: str, why) -> str:
+        return "".join(f"<tr><td>{where_link(s)}</td><td>{escape(s.text)}</td><td>{escape(why(s))}</td></tr>"
+                       for s in rep.sentences if s.status == status)
+
+    total = len(rep.sentences)
+    head = (f'<p data-coverage="{escape(council)}">Every sentence of {escape(where.short)}\'s documents that '
+            f'states a duty (must, will, shall, should, need to, required, duty, expected to, all cases, '
+            f'ensure, always, never, obliged, have to) is either used by a rule of the decision tools or '
+            f'set aside here with a reason. The build fails on a duty sentence that is neither.</p>'
+            f'<table class="da-coverage-counts"><tbody>'
+            f'<tr><th scope="row">Duty sentences</th><td data-count="total">{total}</td></tr>'
+            f'<tr><th scope="row">Used by a rule</th><td data-count="used">{rep.count("used")}</td></tr>'
+            f'<tr><th scope="row">Set aside with a reason</th><td data-count="set-aside">{rep.count("set aside")}</td></tr>'
+            f'<tr><th scope="row">Neither</th><td data-count="open">{rep.count("open")}</td></tr>'
+            f'<tr><th scope="row">Covered</th><td data-count="percent">{rep.percent:.0f}%</td></tr>'
+            f'</tbody></table>')
+    table = ('<table><thead><tr><th scope="col">Where</th><th scope="col">Sentence</th>'
+             '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>')
+    return (head + "<h2 id=\"set-aside\">Set aside, and why</h2>"
+            + table.format("Reason", rows("set aside", lambda s: s.reason))
+            + "<h2 id=\"used\">Used by a rule</h2>"
+            + table.format("Used by (tool: action)", rows("used", lambda s: "; ".join(s.used_by))))
 
 
 def widget_html(bundle, tool: str, council: str, base: str) -> str:
@@ -100,7 +145,13 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
         tools = "".join(f'<li><a href="{_href(base, tool_page(council, t))}">{escape(tree.title)}</a>'
                         f' — {escape(tree.summary)}</li>' for t, tree in bundle.trees.items())
         return (f"<h2>Policy documents</h2><ul>{docs}</ul>"
-                f"<h2>Decision tools</h2><ul>{tools}</ul>")
+                f"<h2>Decision tools</h2><ul>{tools}</ul>"
+                f'<h2>Duty coverage</h2><p><a href="{_href(base, coverage_page(council))}">How every duty '
+                f'sentence of {escape(c.short)}\'s documents is used by a rule or set aside</a>.</p>')
+
+    @env.macro
+    def duty_coverage(council: str) -> str:
+        return coverage_html(rules(), council, _base(env.page))
 
     @env.macro
     def councils_index() -> str:

@@ -49,6 +49,10 @@ def tool_page(council: str, tool: str) -> str:
     return f"tools/{council}/{tool}.md"
 
 
+def coverage_page(council: str) -> str:
+    return f"coverage/{council}.md"
+
+
 def on_config(config):
     _state.clear()
     bundle = rules()
@@ -61,6 +65,7 @@ def on_config(config):
             section.append({str(meta.get("title") or doc.title): doc.page})
         section.append({"Decision tools": [{tree.title: tool_page(code, tool)}
                                            for tool, tree in bundle.trees.items()]})
+        section.append({"Duty coverage": coverage_page(code)})
         nav.append({council.short: section})
     nav.append({"Decision tools": ["tools/index.md",
                                    {"Same case, all councils": "tools/all-councils.md"}]})
@@ -87,6 +92,9 @@ def on_files(files, config):
                                     f"---\ntitle: {tree.title} ({council.short})\ncouncil: {code}\n"
                                     f"tool: {tool}\n---\n\n# {tree.title}: {council.short}\n\n"
                                     f"{{{{ tool_widget('{tool}', '{code}') }}}}\n"))
+        files.append(_generated(config, coverage_page(code),
+                                f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
+                                f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n"))
     if not files.get_file_from_path("tools/all-councils.md"):
         files.append(_generated(config, "tools/all-councils.md",
                                 "---\ntitle: Same case, all councils\n---\n\n"

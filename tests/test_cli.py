@@ -218,3 +218,14 @@ def test_paths_summary_prints_counts(rules):
     assert lines[:-1] == expected
     total = sum(len(paths.enumerate_paths(rules, t, c)) for t in rules.trees for c in councils)
     assert re.fullmatch(rf"total {total} paths in \d+\.\d\d s", lines[-1]), lines[-1]
+
+
+def test_cli_output_has_no_unfilled_placeholders(rules):
+    """Every tool for every council, on the path with the most actions: no `{name}` left in
+    the actions or the record the CLI prints."""
+    for tool in sorted(rules.trees):
+        for council in sorted(rules.councils):
+            facts = richest_path(rules, tool, council).facts()
+            result = run("decide", tool, "--council", council, "--facts", "-", stdin=json.dumps(facts))
+            assert result.returncode == 0, result.stderr
+            assert not re.findall(r"\{[a-z][a-z0-9_]{2,}\}", result.stdout), (tool, council)

@@ -301,3 +301,22 @@ def test_policy_page_shows_approval_and_review_dates(page, site_url):
     assert "Approved" in head and str(meta["approved"]) in head
     # review_due may be printed in another date format: its year must be there
     assert str(meta["review_due"])[:4] in head
+
+
+PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]{2,}\}")
+
+
+def test_no_unfilled_placeholders_on_any_built_page(site_dir):
+    """Every `{name}` in a rule text is filled with the council's number wherever text is
+    rendered: compare, outlines, services, tool pages, coverage pages, the first steps."""
+    pages = sorted(site_dir.rglob("*.html"))
+    assert len(pages) > 30
+    left = {}
+    for path in pages:
+        text = re.sub(r"<script\b.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found = PLACEHOLDER.findall(text)
+        if found:
+            left[str(path.relative_to(site_dir))] = sorted(set(found))
+    assert not left, left
+    # and the check would see one
+    assert PLACEHOLDER.findall("<p>refer cases of {marac_threshold}+ ticks</p>")

@@ -469,6 +469,60 @@ def test_keyboard_only_completion(page, context, site_url, site_dir, bundle):
     assert_clean(page, context)
 
 
+@pytest.mark.browser
+def test_i_dont_know_by_keyboard_takes_the_protective_route(page, context, site_url, site_dir, bundle):
+    """Arrow keys reach "I don't know" on every judgement question; the outcome, the summary
+    and the record say so, and match the engine with `unknown` answers."""
+    tool, council = "consent-override", "tmbc"
+    root = open_tool(page, site_url, tool, council)
+    focused = ("() => { const e = document.activeElement; return e ? {type: e.type || '', value: e.value || '', "
+               "checked: !!e.checked, action: e.getAttribute('data-action') || ''} : null; }")
+    plan = {"request_from_third_party": "no", "survivor_consents": "no", "immediate_danger": "no"}
+    given, unknowns = {}, 0
+    for _ in range(20):
+        step = engine.decide(bundle, tool, council, given)
+        if step["type"] == "outcome":
+            break
+        values = [o["value"] for o in step["options"]]
+        want = "unknown" if "unknown" in values else plan.get(step["fact"], values[0])
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            if page.evaluate(focused)["type"] == "radio":
+                break
+        page.keyboard.press("Space")
+        for _ in range(len(values)):
+            state = page.evaluate(focused)
+            if state["value"] == want:
+                break
+            page.keyboard.press("ArrowDown")
+        state = page.evaluate(focused)
+        assert state["checked"] and state["value"] == want, state
+        if want == "unknown":
+            label = page.locator(f"label[for='{page.evaluate('() => document.activeElement.id')}']").inner_text()
+            assert label.strip() == "I don't know"
+            unknowns += 1
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate(focused)["action"] == "next":
+                break
+        before = renders(page)
+        page.keyboard.press("Enter")
+        wait_render(page, before)
+        given[step["fact"]] = want
+    else:
+        raise AssertionError("no outcome")
+    assert unknowns >= 3
+    step = assert_outcome_matches_engine(page, root, bundle, tool, council, given, site_dir)
+    codes = [a["code"] for a in step["actions"]]
+    assert codes[0] == "answered_unknown"
+    assert "ask_when_unsure" in [a["about"] for a in step["actions"]]
+    record = root.locator("[data-record]").input_value()
+    assert record.count("I don't know") >= unknowns
+    assert "ask your line manager or safeguarding lead" in record.lower()
+    assert root.locator("[data-outcome] [data-because]").count() >= len(step["actions"]) - 1
+    assert_nothing_kept(page, context, given)
+
+
 # --- bad input --------------------------------------------------------------------------
 
 @pytest.mark.browser
