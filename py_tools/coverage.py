@@ -84,6 +84,33 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" |")
 
 
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+\.\s|\||<)")
+
+
+def _blocks(lines: list[str], start: int):
+    """(line number, text, heading) per block: a paragraph (wrapped lines joined), a list
+    item, a table row or a heading."""
+    block, first = [], 0
+    for number, raw in enumerate(lines[start:], start + 1):
+        if not raw.strip() or _HEADING.match(raw) or _BLOCK_START.match(raw) or _PARA.match(raw):
+            if block:
+                yield first, " ".join(block), False
+            block = []
+            if _HEADING.match(raw):
+                yield number, raw, True
+                continue
+            if not raw.strip():
+                continue
+            if _BLOCK_START.match(raw):
+                yield number, raw, False
+                continue
+        if not block:
+            first = number
+        block.append(raw.strip())
+    if block:
+        yield first, " ".join(block), False
+
+
 def page_sentences(page: Path, href: str) -> list[DutySentence]:
     """The duty sentences of one policy page, each with the anchors it stands under."""
     lines = page.read_text(encoding="utf-8").splitlines()
@@ -93,9 +120,9 @@ def page_sentences(page: Path, href: str) -> list[DutySentence]:
     headings: list[tuple[int, str]] = []   # (level, anchor)
     para = ""
     found = []
-    for number, raw in enumerate(lines[start:], start + 1):
-        heading = _HEADING.match(raw)
-        if heading:
+    for number, raw, is_heading in _blocks(lines, start):
+        if is_heading:
+            heading = _HEADING.match(raw)
             level = len(heading.group(1))
             headings = [h for h in headings if h[0] < level]
             if heading.group(3):

@@ -300,15 +300,13 @@ def decide(bundle: Bundle, tool: str, council: str, facts: dict) -> dict:
     answers: dict = {}  # what the routes read: "I don't know" becomes the protective answer
     answered: list = []
     items: list = []
-    context: list = []  # the answers behind the route that led to this node
+    taken: list = []  # (node, facts that chose its route) along the path
     name = tree.start
     for _ in range(MAX_STEPS):
         node = tree.nodes[name]
         if node.add or node.add_if_stated:
-            # a node on every path adds its actions whatever the answers; otherwise they follow
-            # from the answers that led here
-            reached_by = [] if on_every_path(tree, name) else context or _because(
-                [a["fact"] for a in answered], answered)
+            # a node's own actions follow from the answers that led to it (none: every path)
+            reached_by = _because(_reached_because(tree, name, taken), answered)
             _add_all(items, bundle, tree, where, profile, node, (), reached_by)
         if node.ask:
             fact = fact_for(bundle, tree, node.ask)
@@ -319,10 +317,9 @@ def decide(bundle: Bundle, tool: str, council: str, facts: dict) -> dict:
             answered.append(_answered(fact, given))
         route = _route(node, answers, profile)
         extra = tuple(c for v in values_used(route.when) for c in profile.values[v].cite)
-        reasons = _because(route_reasons(node, route, answers, profile), answered)
-        _add_all(items, bundle, tree, where, profile, route, extra, reasons)
-        if reasons:
-            context = reasons
+        facts_read = route_reasons(node, route, answers, profile)
+        _add_all(items, bundle, tree, where, profile, route, extra, _because(facts_read, answered))
+        taken.append((node, facts_read))
         if route.goto == END:
             _unsure(items, bundle, tree, where, profile, answered)
             return _outcome(bundle, tree, where, items, answered)
@@ -330,19 +327,36 @@ def decide(bundle: Bundle, tool: str, council: str, facts: dict) -> dict:
     raise RuleError(f"{tree.where}: more than {MAX_STEPS} steps (a cycle?)")
 
 
-def on_every_path(tree: Tree, name: str) -> bool:
-    """Is the node reached whatever the answers (no path from the start avoids it)?"""
-    if name == tree.start:
+def avoids(tree: Tree, start: str, name: str) -> bool:
+    """Can a path from `start` (itself not `name`) reach the end without passing `name`?"""
+    if start == END:
         return True
-    seen, todo = {tree.start}, [tree.start]
+    if start == name:
+        return False
+    seen, todo = {start}, [start]
     while todo:
         for route in tree.nodes[todo.pop()].routes:
             if route.goto == END:
-                return False  # the end is reachable without passing the node
+                return True
             if route.goto != name and route.goto not in seen:
                 seen.add(route.goto)
                 todo.append(route.goto)
-    return True
+    return False
+
+
+def on_every_path(tree: Tree, name: str) -> bool:
+    """Is the node reached whatever the answers (no path from the start avoids it)?"""
+    return not avoids(tree, tree.start, name)
+
+
+def _reached_because(tree: Tree, name: str, taken: list) -> list:
+    """The facts behind reaching a node: those of each route taken on the way at a node where
+    another route could have avoided it."""
+    names: list[str] = []
+    for node, facts in taken:
+        if any(avoids(tree, r.goto, name) for r in node.routes):
+            names += [f for f in facts if f not in names]
+    return names
 
 
 def _answered(fact: Fact, value) -> dict:
