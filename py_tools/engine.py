@@ -12,6 +12,7 @@ from .model import (END, UNKNOWN, UNKNOWN_LABEL, Bundle, Condition, Council, Fac
 
 MAX_STEPS = 500  # no valid tree is this long; guards a cycle that validation missed
 ASK_WHEN_UNSURE = "ask_when_unsure"  # every tool with an "I don't know" answer has this action
+ANSWERED_UNKNOWN = "answered_unknown"  # the note naming the questions answered "I don't know"
 UNSURE_NOTE = ("You answered \u201cI don't know\u201d to {questions}. The tool took the "
                "protective route for {them}, as shown under each action. Before you act, ask your "
                "line manager or safeguarding lead.")
@@ -266,7 +267,7 @@ def _unsure(items, bundle, tree, council, profile, answered) -> None:
     because = _because([a["fact"] for a in unsure], answered)
     questions = "; ".join(f"\u201c{a['question']}\u201d" for a in unsure)
     text = UNSURE_NOTE.format(questions=questions, them="it" if len(unsure) == 1 else "each")
-    note = {"code": "answered_unknown", "about": "answered_unknown", "duty": "info", "text": text,
+    note = {"code": ANSWERED_UNKNOWN, "about": ANSWERED_UNKNOWN, "duty": "info", "text": text,
             "cite": [], "related": [], "because": None}
     head = [note]
     _add(head, bundle, tree, council, profile, ASK_WHEN_UNSURE, (), True, because)

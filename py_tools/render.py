@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .engine import ANSWERED_UNKNOWN
 from .record import DUTY_HEADINGS, because_text
 
 DUTY_INTROS = {"must": "The policy says you must", "should": "The policy says you should",
@@ -83,11 +84,25 @@ def render_answers(step: dict, uid: str) -> str:
             f'<dl class="da-summary__list">{"".join(rows)}</dl></section>')
 
 
+UNSURE = ANSWERED_UNKNOWN  # the engine's note on "I don't know" answers: shown first
+
+
+def _unsure_notice(step: dict, heading_level: int) -> str:
+    notes = [a for a in step["actions"] if a["code"] == UNSURE]
+    if not notes:
+        return ""
+    lis = "".join(f'<li class="da-action da-action--info" data-action-code="{UNSURE}" data-duty="info">'
+                  f'<span class="da-action__text">{escape(a["text"])}</span></li>' for a in notes)
+    return (f'<section class="admonition warning da-unsure" data-unsure><h{heading_level} class="admonition-title">'
+            f'You answered \u201cI don\'t know\u201d</h{heading_level}><ul>{lis}</ul></section>')
+
+
 def render_groups(step: dict, base: str, heading_level: int = 3) -> str:
-    """The actions grouped by duty (must, should, may, for information)."""
-    groups = []
+    """The actions grouped by duty (must, should, may, for information), after a notice of
+    any "I don't know" answers."""
+    groups = [_unsure_notice(step, heading_level)]
     for duty, heading in DUTY_HEADINGS:
-        items = [a for a in step["actions"] if a["duty"] == duty]
+        items = [a for a in step["actions"] if a["duty"] == duty and a["code"] != UNSURE]
         if not items:
             continue
         lis = []

@@ -56,6 +56,10 @@ def check_tree(bundle: Bundle, tree: Tree) -> list[str]:
         if shared and (fact.type, fact.options, fact.if_unknown) != (shared.type, shared.options, shared.if_unknown):
             errors.append(f"{fact.where}: the tool's wording of {name!r} must keep its type, options "
                           f"and \"I don't know\" answer")
+    for node in tree.nodes.values():
+        fact = facts.get(node.ask)
+        if fact is not None and not fact.short:
+            errors.append(f"{fact.where}: fact {fact.name!r} needs a `short` name for \"Because\" lines")
     for code in tree.never_silent:
         if code not in titles:
             errors.append(f"{tree.where}: never_silent names unknown action {code!r}")
