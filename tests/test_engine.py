@@ -91,7 +91,7 @@ def test_answers_replay_in_order(rules):
     step = outcome(rules)
     assert step["asked"] == ORDER
     assert step["answers"][0] == {"fact": "immediate_danger", "question": "Is anyone in immediate danger now?",
-                                  "value": "no", "label": "No", "short": "Is anyone in immediate danger now?"}
+                                  "value": "no", "label": "No", "short": "Immediate danger"}
     assert step["answers"][1]["value"] == 3 and step["answers"][1]["label"] == "3"
     assert step["answers"][3]["label"] == "Council tenant in their sole name"
 
@@ -255,8 +255,7 @@ def test_duty_and_text_come_from_the_council(rules):
     camden = item(outcome(rules, "camden", immediate_danger="yes"), "police_999")
     assert camden == {"code": "not_covered", "about": "police_999", "duty": "info",
                       "text": "Camden's documents do not mention the police.", "cite": [], "related": [],
-                      "because": [{"fact": "immediate_danger", "short": "Is anyone in immediate danger now?",
-                                   "label": "Yes"}]}
+                      "because": [{"fact": "immediate_danger", "short": "Immediate danger", "label": "Yes"}]}
 
 
 def test_output_is_deterministic_and_survives_the_json_bundle(rules):

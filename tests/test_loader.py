@@ -232,3 +232,86 @@ def test_missing_profile_file_is_reported(tmp_path):
     (error,) = problems(root)
     assert error.startswith(f"{root / 'councils/dover/council.yaml'}:1: ")
     assert "has no profile contractor_duties.yaml for contractor-duties" in error
+
+
+# --- "I don't know", short names, never-silent actions, duty coverage -------------------
+
+def test_if_unknown_only_on_a_yes_no_question(tmp_path):
+    root = make(tmp_path, [("facts.yaml", "  short: Housing situation\n",
+                            "  short: Housing situation\n  if_unknown: yes  # MARK\n")])
+    assert problems(root) == [f"{root / 'facts.yaml'}:{line_of(root, 'facts.yaml', 'MARK')}: fact "
+                              "'tenure': if_unknown is for a yes/no question and names the protective "
+                              "answer, yes or no"]
+
+
+def test_unknown_needs_the_ask_when_unsure_action_and_is_accepted_only_where_allowed(tmp_path):
+    edit = ("facts.yaml", "  short: Children in the household\n",
+            "  short: Children in the household\n  if_unknown: yes\n")
+    root = make(tmp_path / "a", [edit])
+    assert problems(root) == [f"{root / TREE}:5: 'children_in_household' accepts \"I don't know\", so "
+                              "the tree's actions need 'ask_when_unsure'"]
+    root = make(tmp_path / "b", [edit, (TREE, "actions:\n", "actions:\n  ask_when_unsure: Ask when unsure\n")])
+    bundle = build.load(root=root, policies=POLICIES)
+    from py_tools import engine
+    children = bundle.facts["children_in_household"]
+    assert engine.parse_answer(children, "unknown") == "unknown"
+    assert engine.answer_label(children, "unknown") == "I don't know"
+    with pytest.raises(engine.BadValue, match=r"valid: yes, no\)"):
+        engine.parse_answer(bundle.facts["immediate_danger"], "unknown")
+
+
+def test_an_asked_fact_needs_a_short_name(tmp_path):
+    root = make(tmp_path, [("facts.yaml", "  short: Immediate danger\n", "")])
+    assert problems(root) == [f"{root / 'facts.yaml'}:2: fact 'immediate_danger' needs a `short` name "
+                              "for \"Because\" lines"]
+
+
+def test_never_silent_names_a_catalogue_action(tmp_path):
+    root = make(tmp_path, [(TREE, "start: danger\n", "start: danger\nnever_silent: [no_such_action]\n")])
+    assert problems(root) == [f"{root / TREE}:5: never_silent names unknown action 'no_such_action'"]
+
+
+def test_never_silent_action_left_out_by_a_council(tmp_path):
+    root = make(tmp_path, [(TREE, "start: danger\n", "start: danger\nnever_silent: [dash_ric]\n")])
+    bundle = build.load(root=root, policies=POLICIES)
+    states = {c: "dash_ric" in bundle.councils[c].tools["referral-routes"].actions for c in ("dover", "camden")}
+    expected = [f"{root / 'councils' / c / 'referral_routes.yaml'}:1: {bundle.councils[c].short} must "
+                f"state 'dash_ric' in its own words with its citation (referral-routes never leaves "
+                f"it silent)" for c in ("camden", "dover") if not states[c]]
+    assert expected, "the fixture has a council that does not state a DASH RIC"
+    assert validate.never_silent(bundle) == expected
+
+
+def _coverage(root):
+    from py_tools import coverage
+    bundle = build.load(root=root, policies=POLICIES)
+    return coverage.report(bundle, "dover", root, POLICIES)
+
+
+def test_duty_sentence_is_used_set_aside_or_reported(tmp_path):
+    root = make(tmp_path, [])
+    status = {s.text: s.status for s in _coverage(root).sentences}
+    assert status["High risk cases must be referred to MARAC."] == "used"  # quoted by the MARAC rule
+    assert status["We will agree a safety plan."] == "open"  # no rule quotes it, none sets it aside
+    (root / "councils/dover/coverage.yaml").write_text(
+        "set_aside:\n  - cite: dover:5.1\n    sentence: \"We will agree a safety plan\"\n"
+        "    reason: \"Covered in substance by the safety plan rule (test).\"\n", encoding="utf-8")
+    report = _coverage(root)
+    assert {s.text: s.status for s in report.sentences}["We will agree a safety plan."] == "set aside"
+    assert report.errors == []
+
+
+def test_stale_set_aside_and_code_names_in_reasons_are_errors(tmp_path):
+    root = make(tmp_path, [])
+    path = root / "councils/dover/coverage.yaml"
+    path.write_text(
+        "set_aside:\n"
+        "  - cite: dover:5.1\n    sentence: \"Words that stand in no sentence at all\"\n"
+        "    reason: \"A reason long enough to read.\"\n"
+        "  - cite: dover:5.1\n    sentence: \"We will agree a safety plan\"\n"
+        "    reason: \"Covered by safety_plan.\"\n", encoding="utf-8")
+    assert _coverage(root).errors == [
+        f"{path}:2: no duty sentence under that citation starts with those words (a stale or mistyped "
+        "set-aside)",
+        f"{path}:5: the reason shows code names to readers (safety_plan): use the question's or the "
+        "action's words"]
