@@ -195,7 +195,8 @@ def test_validate(rules):
     assert result.returncode == 0, result.stderr
     count = sum(len(paths.enumerate_paths(rules, t, c)) for t in rules.trees for c in rules.councils)
     assert result.stdout == (f"valid: {len(rules.trees)} tools, {len(rules.councils)} councils, "
-                             f"{count} paths, {len(rules.links)} citations linked\n")
+                             f"{count} paths, {len(rules.links)} citations linked, "
+                             f"every duty sentence used or set aside\n")
 
 
 def test_explain_prints_the_outline(rules):

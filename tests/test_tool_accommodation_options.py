@@ -59,8 +59,13 @@ def test_rbkc_immediate_risk_in_temporary_accommodation(bundle):
 def test_rbkc_stay_with_sanctuary_no_repair_time_limit(bundle):
     step = decide(bundle, "rbkc", **STAY_SECURE)
     got = by_code(step)
-    assert got["sanctuary_scheme"]["duty"] == "must"
-    assert got["sanctuary_scheme"]["cite"][:2] == ["rbkc:8.4", "rbkc:8.5"]
+    # 8.4 uses the Sanctuary Scheme "where a referral is made to the Community Safety Team":
+    # conditional, so "should" (explore it), not an unconditional "must" (issue 10, finding 6).
+    assert got["sanctuary_scheme"]["duty"] == "should"
+    assert got["sanctuary_scheme"]["cite"] == ["rbkc:8.4", "rbkc:8.5", "rbkc:9.3",
+                                               "rbkc:appendix-1-risk-assess"]
+    # 9.3 "not move a household to an area of risk" now reached outside the homeless branch
+    assert (got["avoid_area_of_risk"]["duty"], got["avoid_area_of_risk"]["cite"]) == ("must", ["rbkc:9.3"])
     assert got["legal_orders"]["duty"] == "may"
     assert got["legal_orders"]["cite"] == ["rbkc:9.8", "rbkc:9.9", "rbkc:9.3"]
     assert got["perpetrator_enforcement"]["duty"] == "may"
@@ -147,7 +152,7 @@ def test_dover_emergency_repair_within_24_hours(bundle):
     assert got["sanctuary_scheme"]["cite"] == ["dover:8.31", "dover:8.37"]
     assert gap(step, "legal_orders")["related"] == ["dover:8.31", "dover:8.32"]
     assert got["consult_before_enforcement"]["duty"] == "must"
-    assert got["consult_before_enforcement"]["cite"] == ["dover:8.39", "dover:8.43"]
+    assert got["consult_before_enforcement"]["cite"] == ["dover:8.39", "dover:8.40", "dover:8.43"]
 
 
 def test_dover_joint_tenant_leaving(bundle):
@@ -204,9 +209,13 @@ def test_camden_says_plainly_it_does_not_cover_accommodation(bundle):
 
 
 def test_camden_ignores_answers_and_cites_nothing(bundle):
+    """Camden's documents do not cover accommodation: one plain gap, citing nothing, pointing
+    only at the hub page so staff can see what the documents do cover."""
     step = decide(bundle, "camden", **STAY_SECURE)
     assert [a["code"] for a in step["actions"]] == ["not_covered"]
-    assert step["actions"][0]["cite"] == [] and step["actions"][0]["related"] == []
+    assert step["actions"][0]["cite"] == [] and step["actions"][0]["related"] == ["camden:the-hub"]
+    assert step["actions"][0]["text"].startswith("Camden's documents on this site do not cover accommodation")
+    assert step["asked"] == []
 
 
 # --- every path ----------------------------------------------------------------------

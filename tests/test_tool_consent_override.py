@@ -43,6 +43,21 @@ def case(**facts):
     return {**OWN_DECISION, **facts}
 
 
+# Every outcome opens with the council's own confidentiality rule (issue 10: never silent).
+CONFIDENTIALITY = {
+    "rbkc": ("must", ["rbkc:9.1", "rbkc:5.4", "rbkc:5.6", "rbkc:5.7"]),
+    "tmbc": ("must", ["tmbc:3", "tmbc:9", "tmbc:7", "tmbc:4"]),
+    "dover": ("must", ["dover:12.4", "dover:8.27", "dover:8.19", "dover:12.6"]),
+    "camden": ("should", ["camden:the-hub"]),
+}
+
+
+def assert_confidentiality(step, council):
+    first = step["actions"][0]
+    assert first["code"] == "confidentiality"
+    assert (first["duty"], first["cite"]) == CONFIDENTIALITY[council]
+
+
 # --- RBKC -----------------------------------------------------------------------------
 
 def test_rbkc_high_risk_refused_marac_conflict_shown(bundle):
@@ -50,24 +65,28 @@ def test_rbkc_high_risk_refused_marac_conflict_shown(bundle):
     step = decide(bundle, "rbkc", **case(immediate_danger="no", assessed_high_risk="yes",
                                          safeguarding_concern="yes", consent_obtainable="yes",
                                          safe_to_inform="yes"))
-    assert codes(step) == ["share_without_consent_high_risk", "policy_conflict",
+    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "policy_conflict",
                            "share_without_consent", "consent_required",
                            "share_minimum_necessary", "inform_survivor",
-                           "not_covered:record_decision"]
+                           "record_decision"]
+    assert_confidentiality(step, "rbkc")
     high = item(step, "share_without_consent_high_risk")
     assert high["duty"] == "may"
     assert high["cite"] == ["rbkc:5.6", "rbkc:appendix-1-what-are-the-legal-grounds-for-sharing-information"]
     conflict = item(step, "policy_conflict")
     assert conflict["duty"] == "info"
-    assert {"rbkc:9.3", "rbkc:5.6"} <= set(conflict["cite"])
+    assert conflict["cite"] == ["rbkc:9.3", "rbkc:5.6", "rbkc:6.4", "rbkc:7.4", "rbkc:5.18", "rbkc:5.19"]
     assert "manager" in conflict["text"]
     sg = item(step, "share_without_consent")
     assert (sg["duty"], sg["cite"]) == ("may", ["rbkc:5.18", "rbkc:5.19", "rbkc:9.1"])
-    assert item(step, "consent_required")["duty"] == "must"
+    assert (item(step, "consent_required")["duty"], item(step, "consent_required")["cite"]) == \
+        ("must", ["rbkc:5.6", "rbkc:9.3"])
     minimum = item(step, "share_minimum_necessary")
     assert minimum["duty"] == "must" and "rbkc:5.18" in minimum["cite"]
     inform = item(step, "inform_survivor")
     assert inform["duty"] == "should" and inform["cite"][0] == "rbkc:9.1"
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("must", ["rbkc:11.2", "rbkc:11.1"])
 
 
 def test_rbkc_not_safe_to_inform_shows_its_own_conflict(bundle):
@@ -75,10 +94,11 @@ def test_rbkc_not_safe_to_inform_shows_its_own_conflict(bundle):
     step = decide(bundle, "rbkc", **case(immediate_danger="no", assessed_high_risk="no",
                                          safeguarding_concern="yes", consent_obtainable="no",
                                          safe_to_inform="no"))
-    assert codes(step) == ["share_without_consent", "policy_conflict",
+    assert codes(step) == ["confidentiality", "share_without_consent", "policy_conflict",
                            "not_covered:share_without_consent_consent_not_possible",
                            "share_minimum_necessary", "policy_conflict_inform",
-                           "not_covered:record_decision"]
+                           "record_decision"]
+    assert_confidentiality(step, "rbkc")
     conflict = item(step, "policy_conflict_inform")
     assert conflict["duty"] == "info"
     assert conflict["cite"] == ["rbkc:9.1",
@@ -86,22 +106,36 @@ def test_rbkc_not_safe_to_inform_shows_its_own_conflict(bundle):
     assert "inform_survivor" not in codes(step)
 
 
-def test_rbkc_silent_on_perpetrator_requests_and_recording(bundle):
+def test_rbkc_perpetrator_request_ends_in_do_not_disclose_and_is_recorded(bundle):
+    """RBKC 9.1(d) 'Officers will respect the confidentiality required in such cases', 5.4
+    'Confidentiality is crucial so as to not inadvertently put the survivor at further risk';
+    11.2 'We will keep accurate and detailed notes on all cases'."""
     step = decide(bundle, "rbkc", request_from_third_party="yes", requester_is_perpetrator="yes")
-    assert codes(step) == ["not_covered:no_disclosure_to_perpetrator", "not_covered:record_decision"]
-    for a in step["actions"]:
-        assert a["duty"] == "info" and a["cite"] == []
-        assert a["text"].startswith("RBKC's documents")
-    assert item(step, "not_covered:record_decision")["related"] == ["rbkc:11.1", "rbkc:11.2"]
+    assert codes(step) == ["confidentiality", "no_disclosure_to_perpetrator", "do_not_disclose",
+                           "record_decision"]
+    assert_confidentiality(step, "rbkc")
+    for code in ("no_disclosure_to_perpetrator", "do_not_disclose"):
+        a = item(step, code)
+        assert (a["duty"], a["cite"]) == ("must", ["rbkc:9.1", "rbkc:5.4", "rbkc:5.6"])
+        assert a["text"].startswith("Do not disclose")
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("must", ["rbkc:11.2", "rbkc:11.1"])
+    assert not any(a["code"] == "not_covered" for a in step["actions"])
 
 
-def test_rbkc_immediate_danger_alone_is_not_a_stated_ground(bundle):
+def test_rbkc_immediate_danger_is_an_exception_to_confidentiality(bundle):
+    """RBKC 9.1(d): 'Exceptions include where there is concern of serious harm or death to the
+    survivor or to another person'; 5.7 vital interest."""
     step = decide(bundle, "rbkc", **case(immediate_danger="yes", assessed_high_risk="no",
-                                         safeguarding_concern="no", consent_obtainable="yes"))
-    assert codes(step) == ["not_covered:share_without_consent_danger", "consent_required",
-                           "not_covered:record_decision"]
-    gap = item(step, "not_covered:share_without_consent_danger")
-    assert gap["cite"] == [] and "rbkc:5.7" in gap["related"]
+                                         safeguarding_concern="no", consent_obtainable="yes",
+                                         safe_to_inform="yes"))
+    assert codes(step) == ["confidentiality", "share_without_consent_danger", "consent_required",
+                           "share_minimum_necessary", "inform_survivor", "record_decision"]
+    assert_confidentiality(step, "rbkc")
+    danger = item(step, "share_without_consent_danger")
+    assert (danger["duty"], danger["cite"]) == ("may", ["rbkc:9.1", "rbkc:5.7", "rbkc:5.18"])
+    assert "serious harm or death" in danger["text"]
+    assert item(step, "share_minimum_necessary")["duty"] == "must"
 
 
 # --- TMBC -----------------------------------------------------------------------------
@@ -110,18 +144,23 @@ def test_tmbc_unknown_caller_is_not_given_information(bundle):
     """TMBC 7: do not disclose without confirmation of who they are; can ask for proof."""
     step = decide(bundle, "tmbc", request_from_third_party="yes", requester_is_perpetrator="no",
                   requester_verified="no")
-    assert codes(step) == ["do_not_disclose", "request_proof", "record_decision"]
+    assert codes(step) == ["confidentiality", "do_not_disclose", "request_proof", "record_decision"]
+    assert_confidentiality(step, "tmbc")
     assert (item(step, "do_not_disclose")["duty"], item(step, "do_not_disclose")["cite"]) == ("must", ["tmbc:7"])
     assert (item(step, "request_proof")["duty"], item(step, "request_proof")["cite"]) == ("may", ["tmbc:7"])
     record = item(step, "record_decision")
-    assert (record["duty"], record["cite"]) == ("should", ["tmbc:7", "tmbc:9"])
+    # TMBC 9: "Ensure that all information is recorded in the case notes."
+    assert (record["duty"], record["cite"]) == ("must", ["tmbc:7", "tmbc:9"])
 
 
 def test_tmbc_perpetrator_asking(bundle):
     step = decide(bundle, "tmbc", request_from_third_party="yes", requester_is_perpetrator="yes")
-    assert codes(step) == ["no_disclosure_to_perpetrator", "record_decision"]
+    assert codes(step) == ["confidentiality", "no_disclosure_to_perpetrator", "do_not_disclose",
+                           "record_decision"]
+    assert_confidentiality(step, "tmbc")
     perp = item(step, "no_disclosure_to_perpetrator")
     assert (perp["duty"], perp["cite"]) == ("must", ["tmbc:3", "tmbc:7"])
+    assert (item(step, "do_not_disclose")["duty"], item(step, "do_not_disclose")["cite"]) == ("must", ["tmbc:7"])
 
 
 def test_tmbc_children_safeguarding_without_consent_shows_section_7_conflict(bundle):
@@ -129,8 +168,10 @@ def test_tmbc_children_safeguarding_without_consent_shows_section_7_conflict(bun
     step = decide(bundle, "tmbc", **case(immediate_danger="no", assessed_high_risk="no",
                                          safeguarding_concern="yes", consent_obtainable="yes",
                                          safe_to_inform="yes"))
-    assert codes(step) == ["share_without_consent", "policy_conflict", "consent_required",
-                           "share_minimum_necessary", "inform_survivor", "record_decision"]
+    assert codes(step) == ["confidentiality", "share_without_consent", "policy_conflict",
+                           "consent_required", "share_minimum_necessary", "inform_survivor",
+                           "record_decision"]
+    assert_confidentiality(step, "tmbc")
     sg = item(step, "share_without_consent")
     assert (sg["duty"], sg["cite"]) == ("may", ["tmbc:3", "tmbc:9", "tmbc:4"])
     conflict = item(step, "policy_conflict")
@@ -145,7 +186,8 @@ def test_tmbc_high_risk_in_danger_not_safe_to_inform(bundle):
     step = decide(bundle, "tmbc", **case(immediate_danger="yes", assessed_high_risk="yes",
                                          safeguarding_concern="yes", consent_obtainable="no",
                                          safe_to_inform="no"))
-    assert codes(step) == ["share_without_consent_danger", "share_without_consent_high_risk",
+    assert codes(step) == ["confidentiality", "share_without_consent_danger",
+                           "share_without_consent_high_risk",
                            "policy_conflict", "share_without_consent",
                            "not_covered:share_without_consent_consent_not_possible",
                            "share_minimum_necessary", "inform_survivor_not_safe",
@@ -155,13 +197,21 @@ def test_tmbc_high_risk_in_danger_not_safe_to_inform(bundle):
     high = item(step, "share_without_consent_high_risk")
     assert (high["duty"], high["cite"]) == ("may", ["tmbc:4"])
     assert item(step, "inform_survivor_not_safe")["duty"] == "info"
+    assert_confidentiality(step, "tmbc")
 
 
-def test_tmbc_silent_on_consent_that_cannot_be_sought(bundle):
+def test_tmbc_consent_that_cannot_be_sought_keeps_confidentiality_and_consent_rule(bundle):
+    """TMBC states no ground for sharing because consent cannot be sought (the gap stays shown
+    plainly), but the outcome is not silent: confidentiality (3, 9) and section 7's consent rule."""
     step = decide(bundle, "tmbc", **case(immediate_danger="no", assessed_high_risk="no",
                                          safeguarding_concern="no", consent_obtainable="no"))
-    assert codes(step) == ["not_covered:share_without_consent_consent_not_possible",
+    assert codes(step) == ["confidentiality",
+                           "not_covered:share_without_consent_consent_not_possible",
                            "consent_required", "record_decision"]
+    assert_confidentiality(step, "tmbc")
+    seek = item(step, "consent_required")
+    assert (seek["duty"], seek["cite"]) == ("should", ["tmbc:7", "tmbc:3", "tmbc:9"])
+    assert not {a["code"] for a in step["actions"]} & SHARE_CODES
     gap = item(step, "not_covered:share_without_consent_consent_not_possible")
     assert gap["cite"] == [] and "tmbc:7" in gap["related"]
 
@@ -171,11 +221,13 @@ def test_tmbc_silent_on_consent_that_cannot_be_sought(bundle):
 def test_dover_perpetrator_asking_never_told(bundle):
     """Dover 12.4: under no circumstances share with the perpetrator; 12.5: record every decision."""
     step = decide(bundle, "dover", request_from_third_party="yes", requester_is_perpetrator="yes")
-    assert codes(step) == ["no_disclosure_to_perpetrator", "record_decision"]
+    assert codes(step) == ["confidentiality", "no_disclosure_to_perpetrator", "do_not_disclose",
+                           "record_decision"]
+    assert_confidentiality(step, "dover")
     perp = item(step, "no_disclosure_to_perpetrator")
     assert (perp["duty"], perp["cite"]) == ("must", ["dover:12.4", "dover:8.42", "dover:8.27"])
     record = item(step, "record_decision")
-    assert (record["duty"], record["cite"]) == ("must", ["dover:12.5", "dover:8.25"])
+    assert (record["duty"], record["cite"]) == ("must", ["dover:12.5", "dover:8.25", "dover:8.24"])
 
 
 def test_dover_immediate_danger_police_without_consent(bundle):
@@ -183,12 +235,14 @@ def test_dover_immediate_danger_police_without_consent(bundle):
     step = decide(bundle, "dover", **case(immediate_danger="yes", assessed_high_risk="no",
                                           safeguarding_concern="no", consent_obtainable="yes",
                                           safe_to_inform="yes"))
-    assert codes(step) == ["share_without_consent_danger", "consent_required",
+    assert codes(step) == ["confidentiality", "share_without_consent_danger", "consent_required",
                            "share_minimum_necessary", "not_covered:inform_survivor",
                            "record_decision"]
+    assert_confidentiality(step, "dover")
     danger = item(step, "share_without_consent_danger")
-    assert (danger["duty"], danger["cite"]) == ("must", ["dover:8.11", "dover:8.4"])
-    assert item(step, "share_minimum_necessary")["cite"] == ["dover:12.3", "dover:8.27", "dover:12.5"]
+    assert (danger["duty"], danger["cite"]) == ("must", ["dover:8.11", "dover:8.4", "dover:8.13"])
+    assert item(step, "share_minimum_necessary")["cite"] == ["dover:12.3", "dover:8.27", "dover:12.2",
+                                                             "dover:12.5"]
     gap = item(step, "not_covered:inform_survivor")
     assert gap["cite"] == [] and gap["duty"] == "info"
 
@@ -197,9 +251,10 @@ def test_dover_high_risk_marac_with_8_19_against_12_6(bundle):
     step = decide(bundle, "dover", **case(immediate_danger="no", assessed_high_risk="yes",
                                           safeguarding_concern="yes", consent_obtainable="yes",
                                           safe_to_inform="no"))
-    assert codes(step) == ["share_without_consent_high_risk", "policy_conflict",
+    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "policy_conflict",
                            "share_without_consent", "consent_required",
                            "share_minimum_necessary", "record_decision"]
+    assert_confidentiality(step, "dover")
     high = item(step, "share_without_consent_high_risk")
     assert (high["duty"], high["cite"]) == ("must", ["dover:8.15", "dover:8.4", "dover:12.6"])
     conflict = item(step, "policy_conflict")
@@ -209,12 +264,17 @@ def test_dover_high_risk_marac_with_8_19_against_12_6(bundle):
     assert (item(step, "consent_required")["duty"], item(step, "consent_required")["cite"][0]) == ("must", "dover:8.19")
 
 
-def test_dover_silent_on_checking_who_is_asking(bundle):
+def test_dover_unconfirmed_requester_is_not_given_information(bundle):
+    """Dover 12.4 'Staff will treat all domestic abuse cases as confidential'; 8.27 perpetrators
+    may go to great lengths to obtain information, sharing on a need-to-know basis."""
     step = decide(bundle, "dover", request_from_third_party="yes", requester_is_perpetrator="no",
                   requester_verified="no")
-    assert codes(step) == ["not_covered:do_not_disclose", "record_decision"]
-    gap = item(step, "not_covered:do_not_disclose")
-    assert gap["cite"] == [] and gap["related"] == ["dover:8.27", "dover:12.4"]
+    assert codes(step) == ["confidentiality", "do_not_disclose", "record_decision"]
+    assert_confidentiality(step, "dover")
+    refuse = item(step, "do_not_disclose")
+    assert (refuse["duty"], refuse["cite"]) == ("must", ["dover:12.4", "dover:8.27", "dover:8.9"])
+    record = item(step, "record_decision")
+    assert (record["duty"], record["cite"]) == ("must", ["dover:12.5", "dover:8.25", "dover:8.24"])
 
 
 # --- Camden ---------------------------------------------------------------------------
@@ -224,7 +284,7 @@ def test_camden_marac_threshold_lawful_grounds(bundle):
     step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="yes",
                                            safeguarding_concern="no", consent_obtainable="no",
                                            safe_to_inform="yes"))
-    assert codes(step) == ["share_without_consent_high_risk",
+    assert codes(step) == ["confidentiality", "share_without_consent_high_risk",
                            "share_without_consent_consent_not_possible",
                            "not_covered:share_minimum_necessary", "not_covered:inform_survivor",
                            "record_decision"]
@@ -235,14 +295,16 @@ def test_camden_marac_threshold_lawful_grounds(bundle):
     assert (record["duty"], record["cite"]) == ("should", ["camden:information-sharing"])
     assert "LWP" in record["text"]
     assert "policy_conflict" not in codes(step)
+    assert_confidentiality(step, "camden")
 
 
 def test_camden_asking_would_put_a_child_at_risk(bundle):
     step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="no",
                                            safeguarding_concern="no", consent_obtainable="no",
                                            safe_to_inform="no"))
-    assert codes(step) == ["share_without_consent_consent_not_possible",
+    assert codes(step) == ["confidentiality", "share_without_consent_consent_not_possible",
                            "not_covered:share_minimum_necessary", "record_decision"]
+    assert_confidentiality(step, "camden")
     basis = item(step, "share_without_consent_consent_not_possible")
     assert (basis["duty"], basis["cite"]) == ("may", ["camden:the-hub"])
 
@@ -250,21 +312,46 @@ def test_camden_asking_would_put_a_child_at_risk(bundle):
 def test_camden_seek_consent_where_safe(bundle):
     step = decide(bundle, "camden", **case(immediate_danger="no", assessed_high_risk="no",
                                            safeguarding_concern="no", consent_obtainable="yes"))
-    assert codes(step) == ["consent_required", "record_decision"]
+    assert codes(step) == ["confidentiality", "consent_required", "record_decision"]
+    assert_confidentiality(step, "camden")
     seek = item(step, "consent_required")
     assert (seek["duty"], seek["cite"]) == ("should", ["camden:the-hub"])
 
 
-def test_camden_silent_on_safeguarding_concern_alone(bundle):
-    """Camden's grounds are consent not obtainable / risky to ask, and the MARAC threshold."""
+def test_camden_safeguarding_concern_alone_shows_consent_conflict(bundle):
+    """Camden's grounds are consent not obtainable / risky to ask, and the MARAC threshold; its
+    opening text says seek consent before any safeguarding alert, while its children/adults
+    safeguarding sections say to refer: the outcome shows both passages, not a silent answer."""
     step = decide(bundle, "camden", **case(immediate_danger="yes", assessed_high_risk="no",
                                            safeguarding_concern="yes", consent_obtainable="yes"))
-    assert codes(step) == ["not_covered:share_without_consent_danger",
-                           "not_covered:share_without_consent", "consent_required",
+    assert codes(step) == ["confidentiality", "not_covered:share_without_consent_danger",
+                           "not_covered:share_without_consent",
+                           "safeguarding_concern_consent_conflict", "consent_required",
                            "record_decision"]
+    assert_confidentiality(step, "camden")
+    conflict = item(step, "safeguarding_concern_consent_conflict")
+    assert conflict["duty"] == "info"
+    assert conflict["cite"] == ["camden:the-hub", "camden:safeguarding-children",
+                                "camden:safeguarding-adults"]
+    assert (item(step, "consent_required")["duty"], item(step, "consent_required")["cite"]) == \
+        ("should", ["camden:the-hub"])
     for code in ("not_covered:share_without_consent_danger", "not_covered:share_without_consent"):
         gap = item(step, code)
         assert gap["cite"] == [] and gap["duty"] == "info" and gap["text"].startswith("Camden's documents")
+
+
+def test_camden_perpetrator_or_unconfirmed_request_ends_in_do_not_disclose(bundle):
+    """Camden's opening text: consent should be sought before sharing information; 'should'
+    is Camden's own word, so the duty is should, cited to the hub page."""
+    step = decide(bundle, "camden", request_from_third_party="yes", requester_is_perpetrator="yes")
+    assert codes(step) == ["confidentiality", "no_disclosure_to_perpetrator", "do_not_disclose",
+                           "record_decision"]
+    assert_confidentiality(step, "camden")
+    for code in ("no_disclosure_to_perpetrator", "do_not_disclose"):
+        assert (item(step, code)["duty"], item(step, code)["cite"]) == ("should", ["camden:the-hub"])
+    step = decide(bundle, "camden", request_from_third_party="yes", requester_is_perpetrator="no",
+                  requester_verified="no")
+    assert codes(step) == ["confidentiality", "do_not_disclose", "record_decision"]
 
 
 # --- every council ----------------------------------------------------------------------
