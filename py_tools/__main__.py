@@ -54,7 +54,8 @@ def cmd_decide(args) -> int:
     out = {"tool": step["tool"], "council": step["council"], "asked": step["asked"],
            "actions": [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related")}
                        for a in step["actions"]],
-           "record": record_text(bundle, step, datetime.date.today().isoformat())}
+           "record": record_text(bundle, step, datetime.date.today().isoformat(),
+                                 datetime.date.today().isoformat())}
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
@@ -68,6 +69,9 @@ def cmd_validate(args) -> int:
     count = sum(len(paths.enumerate_paths(bundle, t, c)) for t in bundle.trees for c in bundle.councils)
     print(f"valid: {len(bundle.trees)} tools, {len(bundle.councils)} councils, {count} paths, "
           f"{len(bundle.links)} citations linked")
+    from .new_council import pending  # a new council's skeleton: what is left to review
+    for line in pending(bundle):
+        print(f"not yet reviewed: {line}")
     return 0
 
 
@@ -137,6 +141,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(run=cmd_serve)
+    from . import importer, new_council  # issue 13: a council joins from its own document
+    im = sub.add_parser("import-policy", help="a council's document (.txt/.md/.docx/.pdf) as a policy page")
+    importer.add_arguments(im)
+    im.set_defaults(run=importer.cli)
+    nc = sub.add_parser("new-council", help="council.yaml and one not-yet-reviewed profile per tool")
+    new_council.add_arguments(nc)
+    nc.set_defaults(run=new_council.cli)
     return p
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from .model import Bundle
+from .review import record_lines
 
 DUTY_HEADINGS = (("must", "Must"), ("should", "Should"), ("may", "May"), ("info", "For information"))
 
 
-def record_text(bundle: Bundle, step: dict, date: str) -> str:
-    """`date` is given by the caller (the engine reads no clock)."""
+def record_text(bundle: Bundle, step: dict, date: str, today: str = "") -> str:
+    """`date` is given by the caller (the engine reads no clock); so is `today` (ISO), the
+    day against which review dates are checked."""
     council = bundle.councils[step["council"]]
     links = step.get("links", {})
 
@@ -22,6 +24,7 @@ def record_text(bundle: Bundle, step: dict, date: str) -> str:
         lines.append(f"Policy: {doc.title}" + (f" ({dates})" if dates else ""))
     if bundle.version:
         lines.append(f"Rules version: {bundle.version}")
+    lines += record_lines(bundle, step["council"], step["tool"], today)
     lines += ["", "Answers:"]
     lines += [f"- {a['question']} {a['label']}" for a in step["answers"]] or ["- (none)"]
     for duty, heading in DUTY_HEADINGS:
