@@ -152,10 +152,12 @@ _STARTS_BLOCK = re.compile(r"^(\d+(\.\d+)*\.?(\([a-z0-9]+\))?\s|[-\u2022\uf0b7\u
 
 def _pdf_paragraphs(lines: list[str]) -> list[str]:
     """PDF text comes as wrapped lines: rebuild paragraphs. A line starts a new block when it
-    starts with a number, a bullet or follows a line ending a sentence that was short
-    (a heading, the last line of a paragraph)."""
+    starts with a number or a bullet, or follows a line that does not fill the width (a
+    heading, the last line of a paragraph)."""
     out: list[str] = []
     prev_short = True
+    widths = sorted(len(l) for l in lines if l)
+    full = 0.8 * widths[int(len(widths) * 0.95)] if widths else 60  # a wrapped line fills the width
     for line in lines:
         if not line:
             out.append("")
@@ -168,7 +170,7 @@ def _pdf_paragraphs(lines: list[str]) -> list[str]:
             out.append(line)
         else:
             out[-1] += " " + line
-        prev_short = len(line) < 60
+        prev_short = len(line) < full
     return out
 
 
@@ -283,14 +285,17 @@ class _Builder:
         self.block("\n".join(text))
 
     def heading(self, level: int, text: str, ident: str) -> None:
-        self.block(f"{'#' * level} {_escape(text)} {{: #{self.anchor(ident)}}}")
+        text = re.sub(r"^([#>+])", r"\\\1", text)  # a heading's "1." is no list: no escape
+        self.block(f"{'#' * level} {text} {{: #{self.anchor(ident)}}}")
 
-    def expected_para(self, number: str) -> bool:
+    def expected_para(self, number: str, sub: str = "") -> bool:
         """A number at a line start is a paragraph number only if it fits the sequence
         (so '2.3 million…' carried over a page break is not taken for paragraph 2.3)."""
         parts = tuple(int(p) for p in number.split("."))
         if self.numbered and parts[0] != self.section:
             return False
+        if sub and parts == self.last_para:
+            return True  # 9.1(d) after 9.1
         if self.last_para and parts[0] == self.last_para[0] and parts <= self.last_para:
             return False
         return len(parts) <= 4
@@ -307,12 +312,14 @@ def convert(lines: list[str], council: str, title: str, prefix: str | None = Non
         b.unplaced.append(f"contents list ({len(contents)} lines) not placed: the page's "
                           f"navigation and table of contents replace it")
     blocks = [x for x in blocks if not (x and _CONTENTS_LINE.match(x))]
-    sections = [int(m.group(1)) for m in (_SECTION.match(x) for x in blocks if x) if m]
+    plain = (re.sub(r"^#{1,6}\s+|\s*\{:?\s*#[^}]*\}\s*$", "", x) for x in blocks if x)
+    sections = [int(m.group(1)) for m in (_SECTION.match(x) for x in plain) if m]
     b.numbered = 1 in sections and 2 in sections
     # title lines before the first heading or paragraph become the page's title
     b.block(f"# {_escape(title)} {{: #{b.anchor(prefix + '-' + slug(title))}}}")
     squashed_title = _squash(title)
     i = 0
+    in_contents = False
     while i < len(blocks):
         text = blocks[i].strip() if blocks[i] else ""
         i += 1
@@ -322,7 +329,12 @@ def convert(lines: list[str], council: str, title: str, prefix: str | None = Non
             continue
         if text.lower() == "contents":
             b.unplaced.append("the heading 'Contents' not placed (the contents list is the navigation)")
+            in_contents = True
             continue
+        if in_contents and re.search(r"\S\s+\d{1,3}(\s+\d{1,3})*$", text) and len(text) < 120:
+            b.unplaced.append(f"contents line not placed: {text}")
+            continue  # a contents line whose tab the format lost (PDF)
+        in_contents = False
         if len(b.anchors) == 1 and _squash(text) and _squash(text) in squashed_title:
             b.repaired.append(f"title line shown as the page title: {text}")
             continue
@@ -361,7 +373,7 @@ def convert(lines: list[str], council: str, title: str, prefix: str | None = Non
         b.end_table()
         marker = _BULLET.match(text)
         para = _PARA.match(text[marker.end():] if marker else text)
-        if para and b.expected_para(para.group(1)):
+        if para and b.expected_para(para.group(1), para.group(2) or ""):
             number, sub, body = para.group(1), para.group(2) or "", (para.group(3) or "").strip()
             b.last_para = tuple(int(p) for p in number.split("."))
             b.para = number
