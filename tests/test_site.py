@@ -154,7 +154,7 @@ def test_no_third_party_asset_urls_in_built_files(site_dir):
 
 # --- fidelity -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source, page", list(fidelity.DOCUMENTS.items()))
+@pytest.mark.parametrize("source, page", list(fidelity.documents().items()))
 def test_fidelity_of_each_policy_page(site_dir, source, page):
     result = fidelity.check(ROOT / "sources" / source, site_dir / page)
     print(f"\nfidelity {source} -> {page}: {result.ratio:.2%} of {result.total} sentences")
