@@ -27,7 +27,7 @@ FORMATS = (".txt", ".md", ".docx", ".pdf")
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 
 
-class ImportError_(ValueError):
+class UnreadableDocument(ValueError):
     """The file cannot be imported (unknown format, unreadable, empty)."""
 
 
@@ -48,7 +48,7 @@ def read_lines(path: Path) -> tuple[list[str], list[str]]:
     them), and notes on what the reader could not carry over."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ImportError_(f"{path}: unknown format {suffix!r} (valid: {', '.join(FORMATS)})")
+        raise UnreadableDocument(f"{path}: unknown format {suffix!r} (valid: {', '.join(FORMATS)})")
     if suffix == ".txt":
         return path.read_text(encoding="utf-8-sig").splitlines(), []
     if suffix == ".md":
@@ -442,14 +442,16 @@ def import_policy(source: Path, council: str, title: str, root: Path = ROOT,
                   name: str | None = None, prefix: str | None = None, copy: bool = True) -> Imported:
     """Write docs/policies/<council>-<name>.md from the source; copy the source to sources/."""
     if not re.fullmatch(r"[a-z][a-z0-9]*", council):
-        raise ImportError_(f"council code {council!r}: use lower-case letters and digits")
+        raise UnreadableDocument(f"council code {council!r}: use lower-case letters and digits")
     source = Path(source)
     if not source.is_file():
-        raise ImportError_(f"{source}: no such file")
+        raise UnreadableDocument(f"{source}: no such file")
     lines, notes = read_lines(source)
     if not any(l.strip() for l in lines):
-        raise ImportError_(f"{source}: no text found")
+        raise UnreadableDocument(f"{source}: no text found")
     name = name or slug(title)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", name):
+        raise UnreadableDocument(f"page name {name!r}: use lower-case letters, digits and '-'")
     body, anchors, unplaced, repaired = convert(lines, council, title, prefix)
     kept = Path("sources") / source.name
     if copy:
@@ -489,15 +491,15 @@ def add_arguments(p) -> None:
 def cli(args) -> int:
     """`import-policy`: write the page, list what could not be placed; exit 2 on a bad file."""
     import sys
+    page = f"docs/policies/{args.council}-{args.name or slug(args.title)}.md"
+    if (ROOT / page).exists() and not args.force:  # checked before anything is written
+        print(f"error: {page} exists (use --force to overwrite)", file=sys.stderr)
+        return 2
     try:
         result = import_policy(Path(args.file), args.council, args.title, name=args.name,
                                prefix=args.anchor_prefix)
-    except ImportError_ as exc:
+    except UnreadableDocument as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    target = ROOT / result.page
-    if target.exists() and not args.force:
-        print(f"error: {result.page} exists (use --force to overwrite)", file=sys.stderr)
         return 2
     write(result)
     numbered = sum(1 for a in result.anchors if re.search(r"-\d+(-\d+)+", a))
