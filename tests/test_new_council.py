@@ -124,6 +124,11 @@ def test_site_builds_and_its_tools_show_the_banner(project):
         assert re.search(rf'data-tool="{tool}" data-council="{CODE}"', html)
         reviewed = (site / "tools" / "dover" / tool / "index.html").read_text(encoding="utf-8")
         assert "data-not-reviewed" not in reviewed
+    compare = (site / "compare" / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(rf'<td data-council="{CODE}" data-covered="no">(.*?)</td>', compare, re.S)
+    assert cells and all(c.startswith("<em>Not yet reviewed</em>") for c in cells), cells[:3]
+    others = re.findall(rf'<td data-council="(?!{CODE}")[^"]+" data-covered="no">(.*?)</td>', compare, re.S)
+    assert others and not any("Not yet reviewed" in c for c in others)
     overview = (site / "councils" / CODE / "index.html").read_text(encoding="utf-8")
     assert "data-not-reviewed" in overview
     assert NAME in (site / "index.html").read_text(encoding="utf-8")
