@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build serve test bench chromium clean
+.PHONY: install build serve dev test bench chromium clean
 
 $(PY_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ build: install
 serve: build
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) -m py_tools serve --dir site --host $(HOST) --port $(PORT)
+
+# Live editing: MkDocs' live-reload server over docs/, decision_trees/ and overrides/;
+# slow build steps skipped (no boot snapshot, no .gz copies); rule errors with file:line
+# in the terminal and on the page. Not for publishing: use `make build` / `make serve`.
+dev: install
+	DA_DEV=1 $(PY) -m mkdocs serve --livereload -a $(HOST):$(PORT) -w decision_trees -w overrides
 
 test: install chromium
 	$(PY) -m pytest

@@ -54,7 +54,8 @@ def cmd_decide(args) -> int:
     out = {"tool": step["tool"], "council": step["council"], "asked": step["asked"],
            "actions": [{k: a[k] for k in ("code", "duty", "cite", "text", "about", "related", "because")}
                        for a in step["actions"]],
-           "record": record_text(bundle, step, datetime.date.today().isoformat())}
+           "record": record_text(bundle, step, datetime.date.today().isoformat(),
+                                 datetime.date.today().isoformat())}
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
@@ -66,9 +67,17 @@ def cmd_validate(args) -> int:
     except (loader.LoadError, build.InvalidRules) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    from .new_council import unreviewed_councils
     count = sum(len(paths.enumerate_paths(bundle, t, c)) for t in bundle.trees for c in bundle.councils)
+    scope = " of reviewed councils" if unreviewed_councils(bundle) else ""
     print(f"valid: {len(bundle.trees)} tools, {len(bundle.councils)} councils, {count} paths, "
-          f"{len(bundle.links)} citations linked, every duty sentence used or set aside")
+          f"{len(bundle.links)} citations linked, every duty sentence{scope} used or set aside")
+    from .new_council import pending  # a new council's skeleton: what is left to review
+    for line in pending(bundle):
+        print(f"not yet reviewed: {line}")
+    for code in sorted(unreviewed_councils(bundle)):
+        where = coverage.coverage_file(loader.TREES, code).relative_to(loader.ROOT)
+        print(f"not yet reviewed: {where}:1: duty coverage of {coverage.report(bundle, code).summary()}")
     return 0
 
 
@@ -161,6 +170,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(run=cmd_serve)
+    from . import importer, new_council  # issue 13: a council joins from its own document
+    im = sub.add_parser("import-policy", help="a council's document (.txt/.md/.docx/.pdf) as a policy page")
+    importer.add_arguments(im)
+    im.set_defaults(run=importer.cli)
+    nc = sub.add_parser("new-council", help="council.yaml and one not-yet-reviewed profile per tool")
+    new_council.add_arguments(nc)
+    nc.set_defaults(run=new_council.cli)
     return p
 
 

@@ -11,6 +11,7 @@ import json
 from . import deadlines, engine
 from .model import Bundle, from_data
 from .record import record_text
+from .review import review_notice_html
 from .render import render_compare, render_step
 
 
@@ -80,7 +81,7 @@ def _update(bundle: Bundle, tool: str, facts: dict, message: dict, asked) -> tup
 
 
 def apply(bundle: Bundle, tool: str, council: str, facts_json: str, message_json: str,
-          uid: str, base: str, date: str) -> str:
+          uid: str, base: str, date: str, today: str = "") -> str:
     """One widget message -> the new facts and the step to show, as JSON.
 
     message: {"type": "start"|"answer"|"back"|"change"|"restart", "fact": ..., "value": ...}
@@ -91,7 +92,7 @@ def apply(bundle: Bundle, tool: str, council: str, facts_json: str, message_json
     timed, due = _due(bundle, tool, council, step, facts)
     if due:
         step["actions"] = [dict(a, due=due[a["code"]]) if a["code"] in due else a for a in step["actions"]]
-    record = record_text(bundle, step, date) if step["type"] == "outcome" else ""
+    record = record_text(bundle, step, date, today) if step["type"] == "outcome" else ""
     return json.dumps({
         # answers off the current path are kept in memory (an earlier answer changed
         # back makes them count again); the summary shows every answer in use
@@ -115,7 +116,7 @@ def _asked_all(bundle: Bundle, tool: str, facts: dict) -> list:
 
 
 def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
-              uid: str, base: str, date: str) -> str:
+              uid: str, base: str, date: str, today: str = "") -> str:
     """The "same case, all councils" view: one set of answers through every council's rules.
 
     The next question is the first one that any council still needs; once every council
@@ -137,7 +138,7 @@ def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
         html = render_step(step, uid, base, "", error)
         return json.dumps({"facts": facts, "type": "question", "fact": step["fact"], "asked": asked,
                            "actions": [], "error": error, "html": html})
-    record = "\n".join(record_text(bundle, s, date) for s in steps)
+    record = "\n".join(record_text(bundle, s, date, today) for s in steps)
     return json.dumps({"facts": facts, "type": "outcome", "fact": "", "asked": asked,
                        "actions": [dict(a, council=s["council"]) for s in steps for a in s["actions"]],
                        "error": error, "html": render_compare(steps, summary, uid, base, record)})
@@ -146,3 +147,9 @@ def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
 def decide_json(bundle: Bundle, tool: str, council: str, facts_json: str) -> str:
     """The engine's step for these facts, as JSON (used by the parity tests)."""
     return json.dumps(engine.decide(bundle, tool, council, json.loads(facts_json)))
+
+
+def review_notice(bundle: Bundle, council: str, page: str, today: str) -> str:
+    """The "review date passed" notice as HTML for the viewer's date (ISO, passed in by the
+    page as data): one policy page, or all the council's documents when page is ""."""
+    return review_notice_html(bundle, council, today, page)

@@ -118,10 +118,15 @@ def _not_covered(bundle, gap, base: str, profile=None) -> Cell:
     return Cell("", False, "".join(parts), cites)
 
 
+NOT_REVIEWED = "<em>Not yet reviewed</em> — this council's rules are a preview"
+
+
 def _action_cell(bundle, council: str, tool: str, code: str, base: str) -> Cell:
     profile = bundle.councils[council].tools.get(tool)
     action = profile.actions.get(code) if profile else None
-    if action is None:
+    if action is None and profile and code in profile.not_reviewed:  # never "not covered"
+        cell = Cell("", False, NOT_REVIEWED, ())
+    elif action is None:
         cell = _not_covered(bundle, profile.not_covered.get(code) if profile else None, base, profile)
     else:
         text = engine.fill_values(action.text, profile)
@@ -134,7 +139,9 @@ def _action_cell(bundle, council: str, tool: str, code: str, base: str) -> Cell:
 def _value_cell(bundle, council: str, tool: str, name: str, base: str) -> Cell:
     profile = bundle.councils[council].tools.get(tool)
     value = profile.values.get(name) if profile else None
-    if value is None:
+    if value is None and profile and profile.not_reviewed:  # a skeleton states no values yet
+        cell = Cell("", False, NOT_REVIEWED, ())
+    elif value is None:
         cell = _not_covered(bundle, profile.not_covered.get(name) if profile else None, base, profile)
     else:
         quote = f" — “{escape(value.quote)}”" if value.quote else ""

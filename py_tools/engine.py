@@ -222,6 +222,14 @@ _format = fill_values
 def _add(items: list, bundle: Bundle, tree: Tree, council: Council, profile: ToolProfile,
          code: str, extra_cite: tuple, required: bool, because: list = ()) -> None:
     action = profile.actions.get(code)
+    if action is None and code in profile.not_reviewed and required:
+        title = tree.actions.get(code, code)  # a new council's skeleton: never read as a rule
+        item = {"code": "not_reviewed", "about": code, "duty": "info", "cite": [], "related": [],
+                "text": f"Rules not yet reviewed: {council.short}'s documents have not been checked "
+                        f"for this yet ({title[0].lower() + title[1:]}). Read the policy and ask a manager."}
+        if item not in items:
+            items.append(item)
+        return
     if action is None:
         if not required:
             return

@@ -25,6 +25,29 @@ DOCUMENTS = {
     "004_2cee0b6ff91f94e9.txt": "policies/camden-hub/index.html",
 }
 
+
+
+def documents(root: Path = ROOT) -> dict[str, str]:
+    """DOCUMENTS, plus each policy page whose front matter names a file in sources/ (a page
+    written by `import-policy`), so that a new council's document is checked too."""
+    from .anchors import front_matter
+    found = dict(DOCUMENTS)
+    for page in sorted((root / "docs" / "policies").glob("*.md")):
+        source = str(front_matter(page).get("source", "") or "")
+        name = Path(source).name
+        if source.startswith("sources/") and name not in found and (root / source).is_file():
+            found[name] = f"policies/{page.stem}/index.html"
+    return found
+
+
+def source_text(source_file: Path) -> str:
+    """The source's text: plain text as it is; .docx and .pdf read as import-policy reads them."""
+    if source_file.suffix.lower() in (".docx", ".pdf"):
+        from .importer import read_lines
+        return "\n".join(re.sub(r"^#{1,6}\s+", "", line) for line in read_lines(source_file)[0])
+    return source_file.read_text(encoding="utf-8")
+
+
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                          "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00a0": " ",
                          "\u2022": " ", "\u25b6": " ", "\uf0b7": " ", "\u25cf": " ", "\u00b7": " "})
@@ -102,7 +125,7 @@ class Fidelity:
 
 
 def check(source_file: Path, page_file: Path) -> Fidelity:
-    units = source_units(source_file.read_text(encoding="utf-8"))
+    units = source_units(source_text(source_file))
     page = squash(article_text(page_file.read_text(encoding="utf-8")))
     missing = [u for u in units if squash(u) not in page]
     return Fidelity(source_file.name, str(page_file), len(units), missing)
@@ -111,7 +134,7 @@ def check(source_file: Path, page_file: Path) -> Fidelity:
 def main(argv: list[str]) -> int:
     site = Path(argv[0]) if argv else ROOT / "site"
     worst = 1.0
-    for source, page in DOCUMENTS.items():
+    for source, page in documents().items():
         result = check(ROOT / "sources" / source, site / page)
         worst = min(worst, result.ratio)
         print(f"{source} -> {page}: {result.ratio:.2%} of {result.total} sentences")

@@ -281,7 +281,7 @@ def load_tree(path: Path) -> Tree:
 def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
     f = _File(path)
     data = f.data
-    f.keys(data, {"values", "actions", "not_covered", "questions"}, "profile")
+    f.keys(data, {"values", "actions", "not_covered", "questions", "not_reviewed"}, "profile")
     values, actions, gaps, question_cite = {}, {}, {}, {}
     for name, body in f.mapping(data.get("values", _Map()), data.line, "values").items():
         line = data["values"].key_lines[name]
@@ -314,7 +314,8 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
         body = f.mapping(body, line, f"question {fact!r}")
         f.keys(body, {"cite"}, f"question {fact!r}", {"cite"})
         question_cite[fact] = f.cites(body, "cite", f"question {fact!r}")
-    return ToolProfile(council, tool, values, actions, gaps, question_cite, f.at(1))
+    return ToolProfile(council, tool, values, actions, gaps, question_cite, f.at(1),
+                       f.codes(data, "not_reviewed", "profile"))
 
 
 def load_council(folder: Path) -> Council:

@@ -7,6 +7,7 @@ its landing page, tool pages and navigation come from here.
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import sys
 import zipfile
@@ -25,13 +26,23 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
                  "pyodide-lock.json")
 # The engine modules the browser needs: no YAML, no file I/O.
 BROWSER_MODULES = ("__init__.py", "model.py", "engine.py", "record.py", "render.py", "browser.py",
-                   "deadlines.py")
+                   "deadlines.py", "review.py")
 COMPRESS = (".wasm", ".mjs", ".js", ".json", ".zip", ".css", ".html")
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),
                   ("Glossary", "glossary.md"))
 
 _state: dict = {}
+# `make dev` (DA_DEV=1): live reload skips the slow steps (gzip copies, the Pyodide boot
+# snapshot) and, when a rule file is broken, keeps the last valid rules and shows the
+# errors (file:line) in the terminal and on every page instead of stopping the server.
+DEV = os.environ.get("DA_DEV", "") not in ("", "0")
+_last_good: dict = {}
+if __name__ != "py_tools.mkdocs_hooks":
+    # MkDocs loads this file by path; the macros import it as py_tools.mkdocs_hooks. Share
+    # one state, so that a rebuild under `mkdocs serve` reloads the rules for both.
+    import py_tools.mkdocs_hooks as _shared  # noqa: E402
+    _state, _last_good = _shared._state, _shared._last_good
 
 
 def rules():
@@ -40,8 +51,13 @@ def rules():
         try:
             _state["bundle"] = build.load()
             build.check_coverage(_state["bundle"])
+            _last_good["bundle"] = _state["bundle"]
         except (loader.LoadError, build.InvalidRules) as exc:
-            raise PluginError(f"decision_trees are invalid:\n{exc}") from None
+            if not (DEV and "bundle" in _last_good):
+                raise PluginError(f"decision_trees are invalid:\n{exc}") from None
+            from py_tools import dev
+            _state["dev_errors"] = dev.report(exc)
+            _state["bundle"] = _last_good["bundle"]
     return _state["bundle"]
 
 
@@ -86,11 +102,13 @@ def on_files(files, config):
         if not files.get_file_from_path(f"councils/{code}.md"):
             files.append(_generated(config, f"councils/{code}.md",
                                     f"---\ntitle: {council.name}\ncouncil: {code}\n---\n\n"
-                                    f"# {council.name}\n\n{{{{ council_overview('{code}') }}}}\n"))
+                                    f"# {council.name}\n\n{{{{ review_notices('{code}') }}}}\n\n"
+                                    f"{{{{ council_overview('{code}') }}}}\n"))
         for tool, tree in bundle.trees.items():
             files.append(_generated(config, tool_page(code, tool),
                                     f"---\ntitle: {tree.title} ({council.short})\ncouncil: {code}\n"
                                     f"tool: {tool}\n---\n\n# {tree.title}: {council.short}\n\n"
+                                    f"{{{{ review_notices('{code}', '{tool}') }}}}\n\n"
                                     f"{{{{ tool_widget('{tool}', '{code}') }}}}\n"))
         files.append(_generated(config, coverage_page(code),
                                 f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
@@ -104,6 +122,9 @@ def on_files(files, config):
 
 def on_page_content(html, **kwargs):
     """Abbreviations explained on keyboard focus too (Material shows the tooltip)."""
+    if _state.get("dev_errors"):  # make dev: the rule errors on every page
+        from py_tools import dev
+        html = dev.errors_html(_state["dev_errors"]) + html
     return html.replace("<abbr title=", '<abbr tabindex="0" title=')
 
 
@@ -132,6 +153,8 @@ def on_post_build(config):
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         shutil.copy2(source / name, target / name)
+    if DEV:  # make dev: no .gz copies, no boot snapshot (the worker boots plainly)
+        return
     _compress(engine_dir)
     _compress(target)
     _compress(site / "assets" / "da")

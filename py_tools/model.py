@@ -132,6 +132,9 @@ class ToolProfile:
     not_covered: dict[str, NotCovered] = field(default_factory=dict)
     question_cite: dict[str, tuple[str, ...]] = field(default_factory=dict)
     where: str = ""
+    # actions of the tool's catalogue not yet checked against the council's documents
+    # (a new council's skeleton, `python -m py_tools new-council`): shown as not reviewed
+    not_reviewed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

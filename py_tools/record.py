@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .model import Bundle
+from .review import record_lines
 
 DUTY_HEADINGS = (("must", "Must"), ("should", "Should"), ("may", "May"), ("info", "For information"))
 
@@ -19,8 +20,10 @@ def because_text(item: dict) -> str:
     return "Because: " + "; ".join(parts) + "."
 
 
-def record_text(bundle: Bundle, step: dict, date: str) -> str:
-    """`date` is given by the caller (the engine reads no clock)."""
+def record_text(bundle: Bundle, step: dict, date: str, today: str = "") -> str:
+    """`date` is given by the caller (the engine reads no clock); so is `today` (ISO), the
+    day against which review dates are checked (the record's date if not given)."""
+    today = today or date[:10]
     council = bundle.councils[step["council"]]
     links = step.get("links", {})
 
@@ -33,11 +36,9 @@ def record_text(bundle: Bundle, step: dict, date: str) -> str:
                                       f"review due {doc.review_due}" if doc.review_due else "",
                                       f"version {doc.version}" if doc.version else "") if x)
         lines.append(f"Policy: {doc.title}" + (f" ({dates})" if dates else ""))
-        if doc.review_due and doc.review_due < date[:10]:
-            lines.append(f"  Warning: this policy's review date ({doc.review_due}) has passed. "
-                         "Check with your council that it is still current.")
     if bundle.version:
         lines.append(f"Rules version: {bundle.version}")
+    lines += record_lines(bundle, step["council"], step["tool"], today)
     lines += ["", "Answers:"]
     lines += [f"- {a['question']} {a['label']}" for a in step["answers"]] or ["- (none)"]
     for duty, heading in DUTY_HEADINGS:

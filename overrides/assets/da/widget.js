@@ -14,6 +14,15 @@
     return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   }
 
+  // The viewer's date as data (ISO): the engine decides with it whether a review date has
+  // passed, so a site built long ago still warns. No date comparison here.
+  function isoToday() {
+    const d = new Date();
+    return [d.getFullYear(), String(d.getMonth() + 1).padStart(2, "0"),
+      String(d.getDate()).padStart(2, "0")].join("-");
+  }
+  const reviewChecks = new Map(); // id -> [data-review-check] element
+
   function setStatus(root, text) {
     const status = root.querySelector("[data-status]");
     if (status) status.textContent = text;
@@ -76,6 +85,15 @@
       broadcast();
       return;
     }
+    if (msg.type === "review") {
+      const box = reviewChecks.get(msg.id);
+      if (box) {
+        box.innerHTML = msg.html;
+        box.setAttribute("data-review-checked", msg.today || "");
+        reviewChecks.delete(msg.id);
+      }
+      return;
+    }
     const w = widgets.get(msg.id);
     if (!w || msg.seq !== w.seq) return; // a newer request is on its way
     if (msg.type === "error") {
@@ -111,7 +129,7 @@
     w.seq += 1;
     worker.postMessage(Object.assign({
       id: w.id, seq: w.seq, tool: w.root.dataset.tool, council: w.root.dataset.council,
-      uid: w.root.dataset.uid, base: w.root.dataset.base || "", date: today(),
+      uid: w.root.dataset.uid, base: w.root.dataset.base || "", date: today(), today: isoToday(),
     }, message));
     if (engineState === "loading") {
       setStatus(w.root, "Answer kept. The decision engine is still starting; the next step appears in a moment.");
@@ -187,6 +205,14 @@
       }
     }
     document.querySelectorAll("[data-tool][data-council]").forEach(mount);
+    document.querySelectorAll("[data-review-check]:not([data-review-mounted])").forEach((box) => {
+      box.setAttribute("data-review-mounted", "");
+      if (!ensureWorker()) return; // the notice decided at build stays
+      const id = "r" + (nextId++);
+      reviewChecks.set(id, box);
+      worker.postMessage({ type: "review", id: id, council: box.getAttribute("data-review-council"),
+        page: box.getAttribute("data-review-page") || "", today: isoToday() });
+    });
   }
 
   // Clears every answer held in memory (used by "Exit this page").

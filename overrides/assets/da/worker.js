@@ -90,6 +90,11 @@ self.onmessage = async (event) => {
   try {
     if (msg.type === "forget") { sessions.delete(msg.id); return; }
     if (msg.type === "forget-all") { sessions.clear(); return; }
+    if (msg.type === "review") { // the review notice for the viewer's date (decided in Python)
+      const html = rt.browser.review_notice(rt.bundle, msg.council, msg.page, msg.today);
+      postMessage({ type: "review", id: msg.id, html: html, today: msg.today });
+      return;
+    }
     if (msg.type === "decide") { // parity tests: the engine's step for a set of facts
       const out = rt.browser.decide_json(rt.bundle, msg.tool, msg.council, JSON.stringify(msg.facts));
       postMessage({ type: "decided", id: msg.id, step: JSON.parse(out) });
@@ -102,7 +107,7 @@ self.onmessage = async (event) => {
       ? [rt.bundle, session.tool, JSON.stringify(session.facts)]
       : [rt.bundle, session.tool, session.council, JSON.stringify(session.facts)];
     const out = JSON.parse(fn(...args, JSON.stringify({ type: msg.type, fact: msg.fact, value: msg.value }),
-      msg.uid, msg.base, msg.date));
+      msg.uid, msg.base, msg.date, msg.today || ""));
     session.facts = out.facts;
     sessions.set(msg.id, session);
     delete out.facts; // answers stay in the worker
