@@ -146,3 +146,17 @@ def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
 def decide_json(bundle: Bundle, tool: str, council: str, facts_json: str) -> str:
     """The engine's step for these facts, as JSON (used by the parity tests)."""
     return json.dumps(engine.decide(bundle, tool, council, json.loads(facts_json)))
+
+
+def load_many(bundle_jsons) -> Bundle:
+    """One bundle from several councils' bundles (each as written by the site build: the
+    same facts and trees, one council and its links), for "Same case, all councils"."""
+    bundles = [load(str(text)) for text in bundle_jsons]
+    if not bundles:
+        raise ValueError("no council bundles")
+    first = bundles[0]
+    councils, links = {}, {}
+    for bundle in bundles:
+        councils.update(bundle.councils)
+        links.update(bundle.links)
+    return Bundle(first.facts, first.trees, councils, links, first.version, first.bank_holidays)

@@ -82,8 +82,8 @@ BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare pyodide</title>
   w.onmessage = (e) => { window.__bare = e.data.ok ? performance.now() : -1; window.__bareError = e.data.error; };
 </script>
 """
-BARE_WORKER = """import { loadPyodide } from "./assets/pyodide/pyodide.mjs";
-const indexURL = new URL("./assets/pyodide/", import.meta.url).href;
+BARE_WORKER = """import { loadPyodide } from "./assets/PYODIDE/pyodide.mjs";
+const indexURL = new URL("./assets/PYODIDE/", import.meta.url).href;
 try {
   const py = await loadPyodide({ indexURL, fullStdLib: false });
   py.runPython("1");
@@ -194,7 +194,7 @@ def new_context(browser, plain: bool):
     ctx = browser.new_context()
     ctx.add_init_script(INIT_SCRIPT)
     if plain:
-        ctx.route("**/assets/engine/snapshot.bin", lambda route: route.abort())
+        ctx.route("**/assets/engine/*/snapshot.bin", lambda route: route.abort())
     return ctx
 
 
@@ -227,23 +227,26 @@ def main() -> int:
     args = parser.parse_args()
     runs, steps = max(args.runs, 5), max(args.steps, 20)
     site = args.site.resolve()
-    if not (site / "assets" / "pyodide" / "pyodide.mjs").exists():
+    if not (site / "assets" / "engine" / "build.json").exists():
         print(f"{site} is not a built site: run `make build` first", file=sys.stderr)
         return 2
+    built = json.loads((site / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
     plain = args.boot == "plain"
 
     # the bare page lives beside the site's own Pyodide files, on the same kind of server
     bare_dir = Path(tempfile.mkdtemp(prefix="bench-bare-"))
-    (bare_dir / "assets").mkdir()
-    (bare_dir / "assets" / "pyodide").symlink_to(site / "assets" / "pyodide")
+    (bare_dir / "assets" / "pyodide").mkdir(parents=True)
+    (bare_dir / "assets" / built["pyodide"].rstrip("/")).symlink_to(site / "assets" / built["pyodide"])
     (bare_dir / "index.html").write_text(BARE_HTML, encoding="utf-8")
-    (bare_dir / "bare-worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
+    (bare_dir / "bare-worker.mjs").write_text(BARE_WORKER.replace("PYODIDE/", built["pyodide"]),
+                                              encoding="utf-8")
 
-    server, base = serve_in_thread(site)
+    sent: list = []  # (path, status, body bytes) as the server sent them
+    server, base = serve_in_thread(site, sent=sent)
     bare_server, bare_base = serve_in_thread(bare_dir)
     result: dict = {"boot_mode": args.boot, "runs": runs}
     cold, warm, bare_cold, bare_warm, boots = [], [], [], [], set()
-    tool_bytes, engine_bytes, snapshot_bytes_sent = [], [], []
+    tool_bytes, engine_bytes, snapshot_bytes_sent, repeat_bytes = [], [], [], []
     try:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
@@ -268,13 +271,21 @@ def main() -> int:
                 first = measure_tool(page, base + TOOL_PAGE)
                 page.wait_for_load_state("networkidle")
                 tool_bytes.append(counter.total())
-                engine_bytes.append(counter.total("/assets/pyodide/") + counter.total("/assets/engine/"))
-                snapshot_bytes_sent.append(counter.total("/assets/engine/snapshot.bin"))
+                engine_bytes.append(counter.total("/assets/pyodide/") + counter.total("/assets/engine/")
+                                    + counter.total("/assets/rules/"))
+                snapshot_bytes_sent.append(sum(size for path, size in counter.items
+                                               if path.endswith("/snapshot.bin")))
                 cold.append(first)
                 boots.add(first["boot"])
+                sent.clear()
                 page.reload(wait_until="domcontentloaded")
                 wait_js(page, "window.__da && window.__da.engineReady !== null")
                 again = measure_tool(page, page.url)
+                page.wait_for_load_state("networkidle")
+                # bytes of runtime, engine and rules the server sent again on the repeat visit
+                repeat_bytes.append(sum(size for path, status, size in list(sent)
+                                        if path.startswith(("/assets/pyodide/", "/assets/engine/",
+                                                            "/assets/rules/"))))
                 warm.append(again)
                 boots.add(again["boot"])
                 ctx.close()
@@ -310,7 +321,7 @@ def main() -> int:
             "ready_over_bare": round(ready / bare_ms, 2) if ready and bare_ms else None,
             "longtasks_over_50ms": median([r["longtasks"] for r in rows]),
         }
-    snap = site / "assets" / "engine" / "snapshot.bin"
+    snap = site / "assets" / (built["snapshot"] or "engine/none/snapshot.bin")
     snap_gz = Path(str(snap) + ".gz")
     result.update({
         "boot_paths_seen": sorted(b or "unknown" for b in boots),
@@ -320,6 +331,8 @@ def main() -> int:
         "bytes_tool_page": int(statistics.median(tool_bytes)),
         "bytes_runtime_and_engine": int(statistics.median(engine_bytes)),
         "bytes_snapshot_transferred": int(statistics.median(snapshot_bytes_sent)),
+        "repeat_visit_runtime_bytes": int(max(repeat_bytes)),
+        "boot_built": built["boot"],
         "pyodide_bytes_on_policy_page": policy_pyodide,
         "snapshot_bin_bytes": snap.stat().st_size if snap.exists() else None,
         "snapshot_gz_bytes": snap_gz.stat().st_size if snap_gz.exists() else None,
