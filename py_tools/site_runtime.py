@@ -37,6 +37,15 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
                  "pyodide-lock.json")
 COMPRESS = (".wasm", ".mjs", ".js", ".json", ".zip", ".css", ".html", ".bin")
 BOOTS = ("snapshot", "plain")
+STDLIBS = ("trimmed", "full")
+TRACE = ROOT / "py_tools" / "stdlib_trace.mjs"
+# Imported lazily by the standard library on paths the trace may not reach (error reports,
+# date parsing): kept in the trimmed standard library whatever the trace saw.
+STDLIB_ALWAYS = ("traceback.py", "linecache.py", "tokenize.py", "token.py", "_strptime.py",
+                 "calendar.py", "locale.py", "encodings/__init__.py", "encodings/aliases.py",
+                 "encodings/utf_8.py", "encodings/ascii.py", "encodings/latin_1.py",
+                 "warnings.py", "_py_warnings.py",
+                 "textwrap.py", "string/", "copy.py", "weakref.py", "_weakrefset.py")
 WORKER_LINE = re.compile(r"^const BUILD = .*// @da-build.*$", re.M)
 
 
@@ -94,7 +103,7 @@ def boot_choice(config) -> str:
     return boot
 
 
-def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot") -> dict:
+def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot", stdlib: str = "trimmed") -> dict:
     """Write runtime, engine and rules into site/assets; returns the build description."""
     site = Path(site)
     assets = site / "assets"
@@ -118,8 +127,9 @@ def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot") -> dict:
     (rules_dir / "index.json").write_text(index, encoding="utf-8")
 
     code_zip = engine_zip(modules)
-    script = (ROOT / "py_tools" / "snapshot.mjs").read_bytes()
-    engine_hash = _hash(code_zip, version.encode(), boot.encode(), script)
+    script = (ROOT / "py_tools" / "snapshot.mjs").read_bytes() + TRACE.read_bytes()
+    engine_hash = _hash(code_zip, version.encode(), boot.encode(), stdlib.encode(), script,
+                        json.dumps(STDLIB_ALWAYS).encode())
     engine_dir = assets / "engine" / engine_hash
     engine_dir.mkdir(parents=True)
     (engine_dir / "py_tools.zip").write_bytes(code_zip)
@@ -131,6 +141,7 @@ def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot") -> dict:
         "rules": f"rules/{rules_hash}/",
         "councils": list(bundle.councils),
         "snapshot": None,
+        "stdlib": None,
     }
     (assets / "engine" / "build.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
     return described
@@ -143,12 +154,16 @@ def finish(site: Path, described: dict) -> dict:
     text = worker.read_text(encoding="utf-8")
     if not WORKER_LINE.search(text):
         raise RuntimeBuildError(f"{worker}: no `const BUILD = ... // @da-build` line to fill in")
-    browser_view = {k: described[k] for k in ("boot", "pyodide", "engine", "rules")}
+    browser_view = {k: described[k] for k in ("boot", "pyodide", "engine", "rules", "stdlib")}
     line = f"const BUILD = {json.dumps(browser_view)}; // @da-build (written by py_tools/site_runtime.py)"
     worker.write_text(WORKER_LINE.sub(lambda _: line, text, count=1), encoding="utf-8")
     for folder in (assets / described["pyodide"], assets / described["engine"],
                    assets / described["rules"], assets / "da"):
         compress_folder(folder)
+    # the rest of what a first visit fetches: Material's scripts and styles, the search index
+    for path in [*(Path(site) / "search").glob("*.json"), *(assets / "javascripts").rglob("*.js"),
+                 *(assets / "stylesheets").glob("*.css")]:
+        compress(path)
     sizes = {}
     for folder in (described["pyodide"], described["engine"], described["rules"]):
         for path in sorted((assets / folder).rglob("*")):
@@ -169,12 +184,51 @@ def run_node(args: list[str], timeout: float = 600) -> subprocess.CompletedProce
     return subprocess.run([node, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
+def stdlib_choice() -> str:
+    """`DA_STDLIB=full` ships Pyodide's whole standard library; default: trimmed."""
+    choice = os.environ.get("DA_STDLIB", "trimmed").strip() or "trimmed"
+    if choice not in STDLIBS:
+        raise RuntimeBuildError(f"DA_STDLIB is {choice!r}; choose one of {', '.join(STDLIBS)}")
+    return choice
+
+
+def trim_stdlib(site: Path, described: dict) -> dict:
+    """A python_stdlib.zip with only the files the engine's traced run loaded (and
+    STDLIB_ALWAYS), in the engine folder; the worker and the snapshot load it."""
+    assets = Path(site) / "assets"
+    done = run_node([str(TRACE), str(site)])
+    if done.returncode != 0:
+        raise RuntimeBuildError("standard library trace failed: " +
+                                " | ".join((done.stderr or done.stdout).strip().splitlines()[:3]))
+    marker = ".zip/"  # /lib/python3NN.zip/<name>: Pyodide mounts its standard library as a zip
+    used = {f.split(marker, 1)[1] for f in json.loads(done.stdout) if marker in f}
+    full = zipfile.ZipFile(PYODIDE_SOURCE / "python_stdlib.zip")
+    names = [n for n in full.namelist() if not n.endswith("/") and (
+        n in used or n.startswith(tuple(p for p in STDLIB_ALWAYS if p.endswith("/")))
+        or n in STDLIB_ALWAYS)]
+    missing = sorted(used - set(full.namelist()))
+    if missing or not used:
+        raise RuntimeBuildError(f"standard library trace: not in python_stdlib.zip: {missing[:5]}")
+    target = assets / described["engine"] / "python_stdlib.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for name in sorted(names):
+            out.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), full.read(name),
+                         zipfile.ZIP_DEFLATED)
+    described = dict(described, stdlib=described["engine"] + "python_stdlib.zip",
+                     stdlib_files=len(names))
+    (assets / "engine" / "build.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
+    return described
+
+
 def post_build(config, bundle: Bundle, modules) -> dict:
     """The whole step, as the MkDocs hook runs it; raises RuntimeBuildError on failure."""
     from . import snapshot
     site = Path(config["site_dir"])
     boot = boot_choice(config)
-    described = write(site, bundle, modules, boot)
+    stdlib = stdlib_choice()
+    described = write(site, bundle, modules, boot, stdlib)
+    if stdlib == "trimmed":
+        described = trim_stdlib(site, described)
     if boot == "snapshot":
         try:
             snapshot.make(site, described)

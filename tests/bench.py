@@ -9,6 +9,11 @@ median over --runs runs; nothing here fails on a time. Options:
                   for assets/engine/snapshot.bin is refused, so it takes the plain boot)
   --site DIR      the built site (default site/)
   --no-build      skip the timed `mkdocs build --strict` (site_build_s is then null)
+  --throttled-runs N  cold first visits on an emulated 9 Mbit/s, 170 ms link (Chrome DevTools
+                  Protocol Network.emulateNetworkConditions), per boot path (default 3; 0: skip)
+  --scale LIST    synthetic council counts (default 4,64,300; "" to skip): for each, a copy of
+                  the project with copies of Dover is built and measured (build time, bytes of
+                  a tool page, search index, compare page) and a tool page is opened cold
 """
 from __future__ import annotations
 
@@ -217,6 +222,96 @@ def measure_tool(page, url: str) -> dict:
             "longtasks": sum(1 for t in da["longtasks"] if t["duration"] > 50 and t["start"] <= ready)}
 
 
+THROTTLE = {"offline": False, "latency": 170, "downloadThroughput": 9_000_000 / 8,
+            "uploadThroughput": 9_000_000 / 8}
+
+
+def throttled_visit(browser, url: str, plain: bool) -> dict:
+    """A cold first visit to a tool page over the emulated link: bytes and times."""
+    ctx = new_context(browser, plain)
+    counter = Bytes()
+    ctx.on("requestfinished", counter.on_finished)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", THROTTLE)
+    first = measure_tool(page, url)
+    page.wait_for_load_state("networkidle")
+    by_file: dict = {}
+    for path, size in counter.items:
+        by_file[path.rsplit("/", 1)[-1]] = by_file.get(path.rsplit("/", 1)[-1], 0) + size
+    ctx.close()
+    return dict(first, bytes=counter.total(), largest=sorted(by_file.items(), key=lambda kv: -kv[1])[:6])
+
+
+def throttled(browser, base: str, runs: int) -> dict:
+    out = {"link": "9 Mbit/s down and up, 170 ms latency (CDP Network.emulateNetworkConditions)",
+           "runs": runs}
+    for name, plain in (("auto", False), ("plain", True)):
+        rows = [throttled_visit(browser, base + TOOL_PAGE, plain) for _ in range(runs)]
+        out[name] = {"engine_ready_ms": median([r["engine_ready_ms"] for r in rows]),
+                     "first_question_ms": median([r["first_question_ms"] for r in rows]),
+                     "bytes_first_visit": int(statistics.median([r["bytes"] for r in rows])),
+                     "boot": sorted({r["boot"] or "unknown" for r in rows}),
+                     "largest_files": rows[-1]["largest"]}
+    return out
+
+
+def scale(counts: list[int], browser) -> list[dict]:
+    """Build and measure the project with `n` councils (the four plus synthetic Dovers)."""
+    import synthetic
+    rows = []
+    for n in counts:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
+        try:
+            project = synthetic.copy_project(work / "project")
+            real = len(list((project / "decision_trees" / "councils").iterdir()))
+            synthetic.add_councils(project, max(0, n - real))
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+                                  cwd=project, env=env, capture_output=True, text=True)
+            row = {"councils": n, "build_s": round(time.perf_counter() - started, 1),
+                   "build_ok": done.returncode == 0}
+            if done.returncode != 0:
+                row["build_error"] = (done.stderr or done.stdout).strip().splitlines()[-3:]
+                rows.append(row)
+                continue
+            site = project / "site"
+            built = json.loads((site / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
+            tool_html = site / TOOL_PAGE.strip("/") / "index.html"
+            size = lambda p: p.stat().st_size if p.exists() else None  # noqa: E731
+            row.update({
+                "boot_built": built["boot"],
+                "tool_page_html_bytes": size(tool_html),
+                "rules_bytes_one_council": size(site / "assets" / built["rules"] / "rbkc.json"),
+                "snapshot_bytes": size(site / "assets" / built["snapshot"]) if built["snapshot"] else None,
+                "search_index_bytes": size(site / "search" / "search_index.json"),
+                "search_index_gzip_bytes": size(site / "search" / "search_index.json.gz"),
+                "compare_page_bytes": size(site / "compare" / "index.html"),
+                "all_councils_page_bytes": size(site / "tools" / "all-councils" / "index.html"),
+                "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+            })
+            server, base = serve_in_thread(site)
+            try:
+                ctx = new_context(browser, False)
+                counter = Bytes()
+                ctx.on("requestfinished", counter.on_finished)
+                page = ctx.new_page()
+                first = measure_tool(page, base + TOOL_PAGE)
+                page.wait_for_load_state("networkidle")
+                row.update({"tool_page_bytes_transferred": counter.total(),
+                            "tool_page_engine_ready_ms": first["engine_ready_ms"],
+                            "tool_page_boot": first["boot"]})
+                ctx.close()
+            finally:
+                server.shutdown()
+            rows.append(row)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -224,6 +319,8 @@ def main() -> int:
     parser.add_argument("--boot", choices=("auto", "plain"), default="auto")
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--throttled-runs", type=int, default=3)
+    parser.add_argument("--scale", default="4,64,300")
     args = parser.parse_args()
     runs, steps = max(args.runs, 5), max(args.steps, 20)
     site = args.site.resolve()
@@ -306,6 +403,10 @@ def main() -> int:
             page.wait_for_load_state("networkidle")
             policy_pyodide = counter.total("/assets/pyodide/")
             ctx.close()
+            if args.throttled_runs > 0:
+                result["throttled"] = throttled(browser, base, args.throttled_runs)
+            if args.scale.strip():
+                result["scale"] = scale([int(n) for n in args.scale.split(",") if n.strip()], browser)
             browser.close()
     finally:
         server.shutdown()

@@ -4,12 +4,14 @@
 //
 // The build rewrites the next line with this build's folders (versioned or content-hashed,
 // so a server may cache their files as immutable) and the boot path it chose and verified.
-const BUILD = { boot: "plain", pyodide: "pyodide/", engine: "engine/", rules: "rules/" }; // @da-build
+const BUILD = { boot: "plain", pyodide: "pyodide/", engine: "engine/", rules: "rules/", stdlib: null }; // @da-build
 
 const here = new URL("../", import.meta.url);
 const pyodideURL = new URL(BUILD.pyodide, here).href;
 const engineURL = new URL(BUILD.engine, here).href;
 const rulesURL = new URL(BUILD.rules, here).href;
+// the standard library trimmed to what the engine imports (py_tools/site_runtime.py), if built
+const stdlib = BUILD.stdlib ? { stdLibURL: new URL(BUILD.stdlib, here).href } : {};
 const sessions = new Map(); // widget id -> {tool, council, facts}
 const rulesText = new Map(); // council code -> Promise of its bundle's JSON text
 const bundles = new Map(); // council code or "all" -> Promise of the loaded bundle
@@ -32,7 +34,7 @@ async function snapshotBoot() {
   if (!response.ok) throw new Error(`snapshot.bin: HTTP ${response.status}`);
   const bytes = response.arrayBuffer();
   bytes.catch(() => {}); // reported through loadPyodide below
-  const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes });
+  const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes, ...stdlib });
   const browser = pyodide.globals.get("_da_browser");
   if (!browser || typeof browser.apply !== "function") {
     throw new Error("the snapshot holds no engine");
@@ -43,7 +45,7 @@ async function snapshotBoot() {
 async function plainBoot() {
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const [pyodide, zip] = await Promise.all([
-    loadPyodide({ indexURL: pyodideURL, fullStdLib: false }),
+    loadPyodide({ indexURL: pyodideURL, fullStdLib: false, ...stdlib }),
     fetchOk(engineURL + "py_tools.zip", "buffer"),
   ]);
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/engine" });
