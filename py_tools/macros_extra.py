@@ -43,7 +43,8 @@ def define_env(env):
 
     @env.macro
     def compare_tables() -> str:
-        return compare.compare_html(rules(), _base(env.page))
+        from py_tools import compare_choice  # the reader chooses the councils shown
+        return compare_choice.chooser_html(rules()) + compare.compare_html(rules(), _base(env.page))
 
     @env.macro
     def services_directory() -> str:
