@@ -32,7 +32,7 @@ def rules():
     """The validated bundle for this build (loaded once per build)."""
     if "bundle" not in _state:
         try:
-            everything = build.load()
+            everything = site_scope.shared("everything", build.load)
         except (loader.LoadError, build.InvalidRules) as exc:
             raise PluginError(f"decision_trees are invalid:\n{exc}") from None
         # the councils this build publishes (DA_COUNCILS or extra.da_councils): site_scope.py

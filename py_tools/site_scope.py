@@ -35,7 +35,15 @@ _build: dict = {"only": None}
 
 
 def set_current(codes: list[str] | None) -> None:
+    _build.clear()
     _build["only"] = codes
+
+
+def shared(key: str, make):
+    """One value per build for both copies of the hook module (the rules are loaded once)."""
+    if key not in _build:
+        _build[key] = make()
+    return _build[key]
 
 
 def current() -> list[str] | None:
