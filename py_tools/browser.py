@@ -153,3 +153,17 @@ def review_notice(bundle: Bundle, council: str, page: str, today: str) -> str:
     """The "review date passed" notice as HTML for the viewer's date (ISO, passed in by the
     page as data): one policy page, or all the council's documents when page is ""."""
     return review_notice_html(bundle, council, today, page)
+
+
+def load_many(bundle_jsons) -> Bundle:
+    """One bundle from several councils' bundles (each as written by the site build: the
+    same facts and trees, one council and its links), for "Same case, all councils"."""
+    bundles = [load(str(text)) for text in bundle_jsons]
+    if not bundles:
+        raise ValueError("no council bundles")
+    first = bundles[0]
+    councils, links = {}, {}
+    for bundle in bundles:
+        councils.update(bundle.councils)
+        links.update(bundle.links)
+    return Bundle(first.facts, first.trees, councils, links, first.version, first.bank_holidays)

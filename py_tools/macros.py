@@ -129,7 +129,9 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
 
     @env.macro
     def tool_widget(tool: str, council: str) -> str:
-        bundle = rules()
+        from py_tools import site_runtime, site_scope  # this council's rules and links only
+        bundle = site_scope.shared(f"council:{council}",
+                                   lambda: site_runtime.council_bundle(rules(), council))
         return widget_html(bundle, tool, council, _base(env.page))
 
     @env.macro

@@ -19,7 +19,9 @@ from py_tools.mkdocs_hooks import rules  # noqa: E402
 
 def load_services(bundle):
     """The validated directory and the links of its citations (a LoadError stops the build)."""
-    listed = services.load(services.PATH, set(bundle.councils))
+    from py_tools import loader, site_scope  # the directory for the councils this build publishes
+    known = {p.name for p in loader.TREES.joinpath("councils").iterdir() if p.is_dir()}
+    listed = site_scope.services_for(services.load(services.PATH, known | set(bundle.councils)), bundle)
     links = anchors.links_for(services.cites(listed))
     missing = sorted(services.cites(listed) - set(links))
     if missing:
@@ -41,7 +43,8 @@ def define_env(env):
 
     @env.macro
     def compare_tables() -> str:
-        return compare.compare_html(rules(), _base(env.page))
+        from py_tools import compare_choice  # the reader chooses the councils shown
+        return compare_choice.chooser_html(rules()) + compare.compare_html(rules(), _base(env.page))
 
     @env.macro
     def services_directory() -> str:

@@ -6,11 +6,8 @@ its landing page, tool pages and navigation come from here.
 """
 from __future__ import annotations
 
-import gzip
 import os
-import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,14 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from py_tools import anchors, build, loader  # noqa: E402
+from py_tools import anchors, build, loader, site_scope  # noqa: E402
 
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-                 "pyodide-lock.json")
 # The engine modules the browser needs: no YAML, no file I/O.
 BROWSER_MODULES = ("__init__.py", "model.py", "engine.py", "record.py", "render.py", "browser.py",
                    "deadlines.py", "review.py")
-COMPRESS = (".wasm", ".mjs", ".js", ".json", ".zip", ".css", ".html")
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),
                   ("Glossary", "glossary.md"))
@@ -49,16 +43,28 @@ def rules():
     """The validated bundle for this build (loaded once per build)."""
     if "bundle" not in _state:
         try:
-            _state["bundle"] = build.load()
-            build.check_coverage(_state["bundle"])
-            _last_good["bundle"] = _state["bundle"]
+            everything = site_scope.shared("everything", _load_complete)
+            _last_good["bundle"] = everything
         except (loader.LoadError, build.InvalidRules) as exc:
             if not (DEV and "bundle" in _last_good):
                 raise PluginError(f"decision_trees are invalid:\n{exc}") from None
             from py_tools import dev
             _state["dev_errors"] = dev.report(exc)
-            _state["bundle"] = _last_good["bundle"]
+            everything = _last_good["bundle"]
+        # the councils this build publishes (DA_COUNCILS or extra.da_councils): site_scope.py
+        _state["all_codes"] = tuple(everything.councils)
+        try:
+            _state["bundle"] = site_scope.subset(everything, site_scope.current())
+        except site_scope.ScopeError as exc:
+            raise PluginError(str(exc)) from None
     return _state["bundle"]
+
+
+def _load_complete():
+    """The validated rules, checked complete: never-silent actions, duty coverage."""
+    bundle = build.load()
+    build.check_coverage(bundle)
+    return bundle
 
 
 def tool_page(council: str, tool: str) -> str:
@@ -71,9 +77,14 @@ def coverage_page(council: str) -> str:
 
 def on_config(config):
     _state.clear()
+    try:
+        site_scope.set_current(site_scope.chosen(config))
+    except site_scope.ScopeError as exc:
+        raise PluginError(str(exc)) from None
     bundle = rules()
     docs = Path(config["docs_dir"])
     nav = [{"Home": "index.md"}]
+    sections = []
     for code, council in bundle.councils.items():
         section = [f"councils/{code}.md"]
         for doc in council.documents:
@@ -83,12 +94,13 @@ def on_config(config):
                                            for tool, tree in bundle.trees.items()]})
         section.append({"Duty coverage": coverage_page(code)})
         nav.append({council.short: section})
+        sections.append(nav[-1])
     nav.append({"Decision tools": ["tools/index.md",
                                    {"Same case, all councils": "tools/all-councils.md"}]})
     for title, page in OPTIONAL_PAGES:
         if (docs / page).exists():
             nav.append({title: page})
-    config["nav"] = nav
+    config["nav"] = site_scope.adjust_nav(nav, bundle, sections)
     return config
 
 
@@ -98,6 +110,20 @@ def _generated(config, path: str, text: str) -> File:
 
 def on_files(files, config):
     bundle = rules()
+    for file in list(files):  # other councils' pages, comparisons for one council
+        if file.src_uri.endswith(".md") and site_scope.left_out(
+                bundle, _state["all_codes"], file.src_uri,
+                anchors.front_matter(Path(file.abs_src_path)).get("council") if file.abs_src_path else None):
+            files.remove(file)
+    if site_scope.current() is not None:  # the glossary keeps what these pages and rules use
+        _state["published"] = "\n".join(
+            [Path(f.abs_src_path).read_text(encoding="utf-8") for f in files
+             if f.src_uri.endswith(".md") and f.abs_src_path and f.src_uri != site_scope.GLOSSARY
+             and not f.src_uri.startswith("includes/")]
+            + [p.read_text(encoding="utf-8") for p in loader.TREES.rglob("*.yaml")
+               if p.parent.name in bundle.councils or p.parent == loader.TREES])
+    if site_scope.needs_councils_index(bundle) and not files.get_file_from_path(site_scope.COUNCILS_INDEX):
+        files.append(_generated(config, site_scope.COUNCILS_INDEX, site_scope.COUNCILS_INDEX_PAGE))
     for code, council in bundle.councils.items():
         if not files.get_file_from_path(f"councils/{code}.md"):
             files.append(_generated(config, f"councils/{code}.md",
@@ -113,11 +139,19 @@ def on_files(files, config):
         files.append(_generated(config, coverage_page(code),
                                 f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
                                 f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n"))
-    if not files.get_file_from_path("tools/all-councils.md"):
+    if not files.get_file_from_path("tools/all-councils.md") and not site_scope.one_council(bundle):
         files.append(_generated(config, "tools/all-councils.md",
                                 "---\ntitle: Same case, all councils\n---\n\n"
                                 "# Same case, all councils\n\n{{ all_councils_widget() }}\n"))
     return files
+
+
+def on_page_markdown(markdown, **kwargs):
+    """A one-council build has no comparison pages: links to them go (site_scope.py)."""
+    page = kwargs.get("page")
+    if "published" in _state and page is not None and page.file.src_uri == site_scope.GLOSSARY:
+        markdown = site_scope.glossary(markdown, _state["published"])
+    return site_scope.strip_links(markdown, rules())
 
 
 def on_page_content(html, **kwargs):
@@ -128,37 +162,13 @@ def on_page_content(html, **kwargs):
     return html.replace("<abbr title=", '<abbr tabindex="0" title=')
 
 
-def _compress(folder: Path) -> None:
-    """A .gz copy beside each runtime file, for servers that serve precompressed files."""
-    for path in folder.rglob("*"):
-        if path.is_file() and path.suffix in COMPRESS:
-            packed = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
-            Path(str(path) + ".gz").write_bytes(packed)
-
-
 def on_post_build(config):
-    bundle = rules()
-    site = Path(config["site_dir"])
-    engine_dir = site / "assets" / "engine"
-    engine_dir.mkdir(parents=True, exist_ok=True)
-    (engine_dir / "bundle.json").write_text(build.bundle_json(bundle), encoding="utf-8")
-    with zipfile.ZipFile(engine_dir / "py_tools.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in BROWSER_MODULES:
-            info = zipfile.ZipInfo(f"py_tools/{name}", date_time=(2020, 1, 1, 0, 0, 0))
-            archive.writestr(info, (ROOT / "py_tools" / name).read_bytes(), zipfile.ZIP_DEFLATED)
-    source = ROOT / "node_modules" / "pyodide"
-    if not (source / "pyodide.mjs").exists():
-        raise PluginError("node_modules/pyodide is missing: run `npm ci` (make install) first")
-    target = site / "assets" / "pyodide"
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PYODIDE_FILES:
-        shutil.copy2(source / name, target / name)
-    if DEV:  # make dev: no .gz copies, no boot snapshot (the worker boots plainly)
-        return
-    _compress(engine_dir)
-    _compress(target)
-    _compress(site / "assets" / "da")
-    # a Pyodide memory snapshot with the engine loaded, verified; skipped with a note
-    # on failure (the worker then boots plainly): see py_tools/snapshot.py
-    from py_tools import snapshot
-    snapshot.make(site)
+    # the runtime, the engine and one rule bundle per council under versioned or
+    # content-hashed folders, and the boot snapshot when the build's boot is `snapshot`
+    # (a snapshot that fails stops the build): see py_tools/site_runtime.py. `make dev`
+    # skips the slow steps (the plain boot, no snapshot, no .gz copies).
+    from py_tools import site_runtime
+    try:
+        site_runtime.post_build(config, rules(), BROWSER_MODULES, dev=DEV)
+    except site_runtime.RuntimeBuildError as exc:
+        raise PluginError(str(exc)) from None

@@ -1,13 +1,13 @@
-// Build step (called from py_tools/mkdocs_hooks.py after the runtime is copied):
-// boot Pyodide in Node, import the engine and load the rules, and save the memory as
-// assets/engine/snapshot.bin, so the browser's worker can restore it instead of starting
-// Python and importing the engine itself.
+// Build step (called from py_tools/snapshot.py after the runtime is written): boot Pyodide
+// in Node, import the engine, and save the memory as assets/engine/<hash>/snapshot.bin, so
+// the browser's worker can restore it instead of starting Python and importing the engine.
+// The snapshot holds no rules: the worker loads its council's bundle after restoring it.
 //
-//   node py_tools/snapshot.mjs make   SITE_DIR   -> writes SITE_DIR/assets/engine/snapshot.bin
-//   node py_tools/snapshot.mjs verify SITE_DIR   -> restores it and runs one decision
+//   node py_tools/snapshot.mjs make   SITE_DIR   -> writes the snapshot (see build.json)
+//   node py_tools/snapshot.mjs verify SITE_DIR   -> restores it and runs a decision for every
+//                                                   council's rules and for all of them together
 //
-// The snapshot holds Python objects only: the worker reads the engine module and the
-// loaded bundle back from the Python globals `_da_browser` and `_da_bundle`.
+// The worker reads the engine module back from the Python global `_da_browser`.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,32 +17,44 @@ if (!["make", "verify"].includes(mode) || !siteDir) {
   console.error("usage: node py_tools/snapshot.mjs make|verify SITE_DIR");
   process.exit(2);
 }
-const pyodideDir = path.resolve(siteDir, "assets", "pyodide") + path.sep;
-const engineDir = path.resolve(siteDir, "assets", "engine");
+const assets = path.resolve(siteDir, "assets");
+const build = JSON.parse(await readFile(path.join(assets, "engine", "build.json"), "utf8"));
+const pyodideDir = path.join(assets, build.pyodide) + path.sep;
+const engineDir = path.join(assets, build.engine);
+const rulesDir = path.join(assets, build.rules);
 const snapshotPath = path.join(engineDir, "snapshot.bin");
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
+
+function stdlibOption() {
+  return build.stdlib ? { stdLibURL: path.join(assets, build.stdlib) } : {};
+}
 
 // Must match what overrides/assets/da/worker.js does on its plain boot.
 const IMPORT_ENGINE = `
 import sys
 sys.path.insert(0, '/home/pyodide/engine')
 import py_tools.browser as _da_browser
-_da_bundle = _da_browser.load(_da_bundle_json)
-del _da_bundle_json
+`;
+
+// Everything decide/apply/apply_all import lazily, imported now (then forgotten).
+const WARM = `
+import json
+_b = _da_browser.load(_da_rules)
+_t = next(iter(_b.trees)); _c = next(iter(_b.councils))
+_da_browser.decide_json(_b, _t, _c, "{}")
+_da_browser.apply(_b, _t, _c, "{}", '{"type": "start"}', "u", "", "1 January 2026")
+_da_browser.apply_all(_b, _t, "{}", '{"type": "start"}', "u", "", "1 January 2026")
+del _b, _t, _c, _da_rules
 `;
 
 async function make() {
-  const pyodide = await loadPyodide({ indexURL: pyodideDir, fullStdLib: false, _makeSnapshot: true });
+  const pyodide = await loadPyodide({ indexURL: pyodideDir, fullStdLib: false, _makeSnapshot: true,
+    ...stdlibOption() });
   const zip = new Uint8Array(await readFile(path.join(engineDir, "py_tools.zip")));
-  const bundleText = await readFile(path.join(engineDir, "bundle.json"), "utf8");
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/engine" });
-  pyodide.globals.set("_da_bundle_json", bundleText);
   pyodide.runPython(IMPORT_ENGINE);
-  // the JSON library and everything decide/apply import lazily, imported now
-  pyodide.runPython(`
-import json
-_da_browser.decide_json(_da_bundle, next(iter(_da_bundle.trees)), next(iter(_da_bundle.councils)), "{}")
-`);
+  pyodide.globals.set("_da_rules", await readFile(path.join(rulesDir, build.councils[0] + ".json"), "utf8"));
+  pyodide.runPython(WARM);
   const bytes = pyodide.makeMemorySnapshot();
   await writeFile(snapshotPath, bytes);
   console.log(JSON.stringify({ snapshot: snapshotPath, bytes: bytes.length }));
@@ -50,20 +62,30 @@ _da_browser.decide_json(_da_bundle, next(iter(_da_bundle.trees)), next(iter(_da_
 
 async function verify() {
   const bytes = new Uint8Array(await readFile(snapshotPath));
-  const pyodide = await loadPyodide({ indexURL: pyodideDir, fullStdLib: false, _loadSnapshot: bytes });
+  const pyodide = await loadPyodide({ indexURL: pyodideDir, fullStdLib: false, _loadSnapshot: bytes,
+    ...stdlibOption() });
   const browser = pyodide.globals.get("_da_browser");
-  const bundle = pyodide.globals.get("_da_bundle");
-  if (!browser || !bundle) throw new Error("the snapshot holds no engine");
-  const tools = JSON.parse(pyodide.runPython("import json; json.dumps(list(_da_bundle.trees))"));
-  const councils = JSON.parse(pyodide.runPython("json.dumps(list(_da_bundle.councils))"));
-  const step = JSON.parse(browser.decide_json(bundle, tools[0], councils[0], "{}"));
-  if (!step || !Array.isArray(step.asked)) throw new Error("decide on the restored snapshot failed");
-  // compare with a decision from a fresh bundle.json load: the snapshot must hold today's rules
-  const fresh = await readFile(path.join(engineDir, "bundle.json"), "utf8");
-  pyodide.globals.set("_da_check", fresh);
-  const same = pyodide.runPython("import json; json.dumps(_da_browser.load(_da_check) == _da_bundle)");
-  if (same !== "true") throw new Error("the snapshot's rules differ from bundle.json");
-  console.log(JSON.stringify({ verified: snapshotPath, step: step.type }));
+  if (!browser || typeof browser.apply !== "function") throw new Error("the snapshot holds no engine");
+  const texts = [];
+  for (const code of build.councils) texts.push(await readFile(path.join(rulesDir, code + ".json"), "utf8"));
+  pyodide.globals.set("_da_texts", texts);
+  pyodide.runPython(`
+import json
+for _text in _da_texts:
+    _b = _da_browser.load(_text)
+    _c = next(iter(_b.councils))
+    for _t in _b.trees:
+        _step = json.loads(_da_browser.decide_json(_b, _t, _c, "{}"))
+        if _step.get("type") not in ("question", "outcome"):
+            raise AssertionError(f"decide {_t} for {_c} on the restored snapshot: {_step}")
+_all = _da_browser.load_many(_da_texts)
+if list(_all.councils) != [next(iter(_da_browser.load(t).councils)) for t in _da_texts]:
+    raise AssertionError("load_many lost a council")
+for _t in _all.trees:
+    if json.loads(_da_browser.apply_all(_all, _t, "{}", '{"type": "start"}', "u", "", ""))["type"] not in ("question", "outcome"):
+        raise AssertionError(f"apply_all {_t} on the restored snapshot failed")
+`);
+  console.log(JSON.stringify({ verified: snapshotPath, councils: build.councils.length }));
 }
 
 try {

@@ -9,6 +9,11 @@ median over --runs runs; nothing here fails on a time. Options:
                   for assets/engine/snapshot.bin is refused, so it takes the plain boot)
   --site DIR      the built site (default site/)
   --no-build      skip the timed `mkdocs build --strict` (site_build_s is then null)
+  --throttled-runs N  cold first visits on an emulated 9 Mbit/s, 170 ms link (Chrome DevTools
+                  Protocol Network.emulateNetworkConditions), per boot path (default 3; 0: skip)
+  --scale LIST    synthetic council counts (default 4,64,300; "" to skip): for each, a copy of
+                  the project with copies of Dover is built and measured (build time, bytes of
+                  a tool page, search index, compare page) and a tool page is opened cold
 """
 from __future__ import annotations
 
@@ -82,8 +87,8 @@ BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare pyodide</title>
   w.onmessage = (e) => { window.__bare = e.data.ok ? performance.now() : -1; window.__bareError = e.data.error; };
 </script>
 """
-BARE_WORKER = """import { loadPyodide } from "./assets/pyodide/pyodide.mjs";
-const indexURL = new URL("./assets/pyodide/", import.meta.url).href;
+BARE_WORKER = """import { loadPyodide } from "./assets/PYODIDE/pyodide.mjs";
+const indexURL = new URL("./assets/PYODIDE/", import.meta.url).href;
 try {
   const py = await loadPyodide({ indexURL, fullStdLib: false });
   py.runPython("1");
@@ -194,7 +199,7 @@ def new_context(browser, plain: bool):
     ctx = browser.new_context()
     ctx.add_init_script(INIT_SCRIPT)
     if plain:
-        ctx.route("**/assets/engine/snapshot.bin", lambda route: route.abort())
+        ctx.route("**/assets/engine/*/snapshot.bin", lambda route: route.abort())
     return ctx
 
 
@@ -217,6 +222,96 @@ def measure_tool(page, url: str) -> dict:
             "longtasks": sum(1 for t in da["longtasks"] if t["duration"] > 50 and t["start"] <= ready)}
 
 
+THROTTLE = {"offline": False, "latency": 170, "downloadThroughput": 9_000_000 / 8,
+            "uploadThroughput": 9_000_000 / 8}
+
+
+def throttled_visit(browser, url: str, plain: bool) -> dict:
+    """A cold first visit to a tool page over the emulated link: bytes and times."""
+    ctx = new_context(browser, plain)
+    counter = Bytes()
+    ctx.on("requestfinished", counter.on_finished)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", THROTTLE)
+    first = measure_tool(page, url)
+    page.wait_for_load_state("networkidle")
+    by_file: dict = {}
+    for path, size in counter.items:
+        by_file[path.rsplit("/", 1)[-1]] = by_file.get(path.rsplit("/", 1)[-1], 0) + size
+    ctx.close()
+    return dict(first, bytes=counter.total(), largest=sorted(by_file.items(), key=lambda kv: -kv[1])[:6])
+
+
+def throttled(browser, base: str, runs: int) -> dict:
+    out = {"link": "9 Mbit/s down and up, 170 ms latency (CDP Network.emulateNetworkConditions)",
+           "runs": runs}
+    for name, plain in (("auto", False), ("plain", True)):
+        rows = [throttled_visit(browser, base + TOOL_PAGE, plain) for _ in range(runs)]
+        out[name] = {"engine_ready_ms": median([r["engine_ready_ms"] for r in rows]),
+                     "first_question_ms": median([r["first_question_ms"] for r in rows]),
+                     "bytes_first_visit": int(statistics.median([r["bytes"] for r in rows])),
+                     "boot": sorted({r["boot"] or "unknown" for r in rows}),
+                     "largest_files": rows[-1]["largest"]}
+    return out
+
+
+def scale(counts: list[int], browser) -> list[dict]:
+    """Build and measure the project with `n` councils (the four plus synthetic Dovers)."""
+    import synthetic
+    rows = []
+    for n in counts:
+        work = Path(tempfile.mkdtemp(prefix=f"bench-scale-{n}-"))
+        try:
+            project = synthetic.copy_project(work / "project")
+            real = len(list((project / "decision_trees" / "councils").iterdir()))
+            synthetic.add_councils(project, max(0, n - real))
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+                                  cwd=project, env=env, capture_output=True, text=True)
+            row = {"councils": n, "build_s": round(time.perf_counter() - started, 1),
+                   "build_ok": done.returncode == 0}
+            if done.returncode != 0:
+                row["build_error"] = (done.stderr or done.stdout).strip().splitlines()[-3:]
+                rows.append(row)
+                continue
+            site = project / "site"
+            built = json.loads((site / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
+            tool_html = site / TOOL_PAGE.strip("/") / "index.html"
+            size = lambda p: p.stat().st_size if p.exists() else None  # noqa: E731
+            row.update({
+                "boot_built": built["boot"],
+                "tool_page_html_bytes": size(tool_html),
+                "rules_bytes_one_council": size(site / "assets" / built["rules"] / "rbkc.json"),
+                "snapshot_bytes": size(site / "assets" / built["snapshot"]) if built["snapshot"] else None,
+                "search_index_bytes": size(site / "search" / "search_index.json"),
+                "search_index_gzip_bytes": size(site / "search" / "search_index.json.gz"),
+                "compare_page_bytes": size(site / "compare" / "index.html"),
+                "all_councils_page_bytes": size(site / "tools" / "all-councils" / "index.html"),
+                "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+            })
+            server, base = serve_in_thread(site)
+            try:
+                ctx = new_context(browser, False)
+                counter = Bytes()
+                ctx.on("requestfinished", counter.on_finished)
+                page = ctx.new_page()
+                first = measure_tool(page, base + TOOL_PAGE)
+                page.wait_for_load_state("networkidle")
+                row.update({"tool_page_bytes_transferred": counter.total(),
+                            "tool_page_engine_ready_ms": first["engine_ready_ms"],
+                            "tool_page_boot": first["boot"]})
+                ctx.close()
+            finally:
+                server.shutdown()
+            rows.append(row)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -224,26 +319,31 @@ def main() -> int:
     parser.add_argument("--boot", choices=("auto", "plain"), default="auto")
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--throttled-runs", type=int, default=3)
+    parser.add_argument("--scale", default="4,64,300")
     args = parser.parse_args()
     runs, steps = max(args.runs, 5), max(args.steps, 20)
     site = args.site.resolve()
-    if not (site / "assets" / "pyodide" / "pyodide.mjs").exists():
+    if not (site / "assets" / "engine" / "build.json").exists():
         print(f"{site} is not a built site: run `make build` first", file=sys.stderr)
         return 2
+    built = json.loads((site / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
     plain = args.boot == "plain"
 
     # the bare page lives beside the site's own Pyodide files, on the same kind of server
     bare_dir = Path(tempfile.mkdtemp(prefix="bench-bare-"))
-    (bare_dir / "assets").mkdir()
-    (bare_dir / "assets" / "pyodide").symlink_to(site / "assets" / "pyodide")
+    (bare_dir / "assets" / "pyodide").mkdir(parents=True)
+    (bare_dir / "assets" / built["pyodide"].rstrip("/")).symlink_to(site / "assets" / built["pyodide"])
     (bare_dir / "index.html").write_text(BARE_HTML, encoding="utf-8")
-    (bare_dir / "bare-worker.mjs").write_text(BARE_WORKER, encoding="utf-8")
+    (bare_dir / "bare-worker.mjs").write_text(BARE_WORKER.replace("PYODIDE/", built["pyodide"]),
+                                              encoding="utf-8")
 
-    server, base = serve_in_thread(site)
+    sent: list = []  # (path, status, body bytes) as the server sent them
+    server, base = serve_in_thread(site, sent=sent)
     bare_server, bare_base = serve_in_thread(bare_dir)
     result: dict = {"boot_mode": args.boot, "runs": runs}
     cold, warm, bare_cold, bare_warm, boots = [], [], [], [], set()
-    tool_bytes, engine_bytes, snapshot_bytes_sent = [], [], []
+    tool_bytes, engine_bytes, snapshot_bytes_sent, repeat_bytes = [], [], [], []
     try:
         from playwright.sync_api import sync_playwright
         with sync_playwright() as p:
@@ -268,13 +368,21 @@ def main() -> int:
                 first = measure_tool(page, base + TOOL_PAGE)
                 page.wait_for_load_state("networkidle")
                 tool_bytes.append(counter.total())
-                engine_bytes.append(counter.total("/assets/pyodide/") + counter.total("/assets/engine/"))
-                snapshot_bytes_sent.append(counter.total("/assets/engine/snapshot.bin"))
+                engine_bytes.append(counter.total("/assets/pyodide/") + counter.total("/assets/engine/")
+                                    + counter.total("/assets/rules/"))
+                snapshot_bytes_sent.append(sum(size for path, size in counter.items
+                                               if path.endswith("/snapshot.bin")))
                 cold.append(first)
                 boots.add(first["boot"])
+                sent.clear()
                 page.reload(wait_until="domcontentloaded")
                 wait_js(page, "window.__da && window.__da.engineReady !== null")
                 again = measure_tool(page, page.url)
+                page.wait_for_load_state("networkidle")
+                # bytes of runtime, engine and rules the server sent again on the repeat visit
+                repeat_bytes.append(sum(size for path, status, size in list(sent)
+                                        if path.startswith(("/assets/pyodide/", "/assets/engine/",
+                                                            "/assets/rules/"))))
                 warm.append(again)
                 boots.add(again["boot"])
                 ctx.close()
@@ -295,6 +403,10 @@ def main() -> int:
             page.wait_for_load_state("networkidle")
             policy_pyodide = counter.total("/assets/pyodide/")
             ctx.close()
+            if args.throttled_runs > 0:
+                result["throttled"] = throttled(browser, base, args.throttled_runs)
+            if args.scale.strip():
+                result["scale"] = scale([int(n) for n in args.scale.split(",") if n.strip()], browser)
             browser.close()
     finally:
         server.shutdown()
@@ -310,7 +422,7 @@ def main() -> int:
             "ready_over_bare": round(ready / bare_ms, 2) if ready and bare_ms else None,
             "longtasks_over_50ms": median([r["longtasks"] for r in rows]),
         }
-    snap = site / "assets" / "engine" / "snapshot.bin"
+    snap = site / "assets" / (built["snapshot"] or "engine/none/snapshot.bin")
     snap_gz = Path(str(snap) + ".gz")
     result.update({
         "boot_paths_seen": sorted(b or "unknown" for b in boots),
@@ -320,6 +432,8 @@ def main() -> int:
         "bytes_tool_page": int(statistics.median(tool_bytes)),
         "bytes_runtime_and_engine": int(statistics.median(engine_bytes)),
         "bytes_snapshot_transferred": int(statistics.median(snapshot_bytes_sent)),
+        "repeat_visit_runtime_bytes": int(max(repeat_bytes)),
+        "boot_built": built["boot"],
         "pyodide_bytes_on_policy_page": policy_pyodide,
         "snapshot_bin_bytes": snap.stat().st_size if snap.exists() else None,
         "snapshot_gz_bytes": snap_gz.stat().st_size if snap_gz.exists() else None,

@@ -1,11 +1,11 @@
 """Both ways the Web Worker boots work in Chromium: restoring the build's memory snapshot
-(assets/engine/snapshot.bin) and, when that is missing or fails, the plain boot. Each path
-must reach ready and give the same answers as the engine in CPython."""
+(assets/engine/<hash>/snapshot.bin) and, when that is missing or fails, the plain boot. Each
+path must reach ready and give the same answers as the engine in CPython; the path the build
+chose (assets/engine/build.json) is the one the browser takes."""
 from __future__ import annotations
 
 import json
-
-import pytest
+from pathlib import Path
 
 from py_tools import browser as py_browser
 from py_tools import engine
@@ -26,7 +26,8 @@ WORKER_READY = """async (url) => new Promise((resolve) => {
     }
   };
   w.onerror = (e) => { clearTimeout(timer); resolve({ type: "worker-error", message: e.message }); };
-})""" % (TOOL, COUNCIL)
+  w.postMessage({ type: "prepare", council: "%s" });
+})""" % (TOOL, COUNCIL, COUNCIL)
 
 
 def worker_boot(page, site_url):
@@ -57,20 +58,27 @@ def answer_first_question(page, bundle):
     assert root.get_attribute("data-stage") == expected["type"]
 
 
+def built(site_dir) -> dict:
+    return json.loads((site_dir / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
+
+
 def test_build_ships_a_verified_snapshot(site_dir):
-    snapshot = site_dir / "assets" / "engine" / "snapshot.bin"
-    assert snapshot.exists(), "the build made no snapshot (see the 'snapshot:' note in its output)"
-    assert (site_dir / "assets" / "engine" / "snapshot.bin.gz").stat().st_size < snapshot.stat().st_size
+    described = built(site_dir)
+    assert described["boot"] == "snapshot", "the default build boots from a snapshot"
+    snapshot = site_dir / "assets" / described["snapshot"]
+    assert snapshot.exists() and snapshot.parent.name == described["engine"].strip("/").split("/")[-1]
+    assert Path(str(snapshot) + ".gz").stat().st_size < snapshot.stat().st_size
 
 
 def test_snapshot_boot(site_dir, context, page, site_url, bundle):
-    if not (site_dir / "assets" / "engine" / "snapshot.bin").exists():
-        pytest.fail("no snapshot in the build")
+    described = built(site_dir)
     snapshot_requests = []
     context.on("requestfinished", lambda r: snapshot_requests.append(r.url)
-               if r.url.endswith("/assets/engine/snapshot.bin") else None)
+               if r.url.endswith("/assets/" + described["snapshot"]) else None)
     result = worker_boot(page, site_url)
-    assert result.get("ready", {}).get("boot") == "snapshot", result
+    # the boot path chosen at build is the one the browser takes
+    assert result.get("ready", {}).get("boot") == described["boot"] == "snapshot", result
+    assert result["ready"]["built"] == "snapshot" and result["ready"]["snapshotError"] == ""
     assert result["decided"]["step"] == json.loads(json.dumps(engine.decide(bundle, TOOL, COUNCIL, {})))
     assert snapshot_requests
     page.reload()
@@ -86,10 +94,12 @@ def test_plain_boot_when_snapshot_is_refused(context, page, site_url, bundle):
         refused.append(route.request.url)
         route.abort()
 
-    context.route("**/assets/engine/snapshot.bin", refuse)
+    context.route("**/assets/engine/*/snapshot.bin", refuse)
     result = worker_boot(page, site_url)
     assert refused, "the worker never asked for the snapshot"
     assert result.get("ready", {}).get("boot") == "plain", result
+    assert result["ready"]["built"] == "snapshot" and result["ready"]["snapshotError"], \
+        "the fallback says why"
     assert result["decided"]["step"] == json.loads(json.dumps(engine.decide(bundle, TOOL, COUNCIL, {})))
     page.reload()
     answer_first_question(page, bundle)

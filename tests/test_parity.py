@@ -53,10 +53,17 @@ def project(actions: list[dict]) -> list[dict]:
 
 
 def test_the_site_ships_the_validated_rules(bundle, site_dir):
-    """The worker loads exactly the bundle the tests validate (same serialisation)."""
-    shipped = (site_dir / "assets" / "engine" / "bundle.json").read_text(encoding="utf-8")
-    assert shipped == build.bundle_json(bundle), \
-        "assets/engine/bundle.json differs from the rules (changed during the test session?)"
+    """The worker loads exactly the bundles the tests validate (same serialisation): one per
+    council, each that council's share of the validated bundle."""
+    from py_tools import site_runtime
+    described = json.loads((site_dir / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
+    rules = site_dir / "assets" / described["rules"]
+    assert sorted(p.stem for p in rules.glob("*.json") if p.stem != "index") == sorted(bundle.councils)
+    for code in bundle.councils:
+        shipped = (rules / f"{code}.json").read_text(encoding="utf-8")
+        assert shipped == build.bundle_json(site_runtime.council_bundle(bundle, code)), \
+            f"{code}.json differs from the rules (changed during the test session?)"
+        assert list(json.loads(shipped)["councils"]) == [code]
 
 
 @pytest.mark.browser

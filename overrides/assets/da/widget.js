@@ -194,7 +194,8 @@
       else if (action === "print") window.print();
     });
     if (engineState !== "loading") broadcast();
-    ensureWorker();
+    // the worker fetches this council's rules (only those) while the runtime starts
+    if (ensureWorker()) worker.postMessage({ type: "prepare", council: root.dataset.council });
   }
 
   function sweep() {

@@ -1,12 +1,20 @@
 // Web Worker: boots Pyodide from the site's own files, imports the same py_tools engine
 // the tests run, and answers widget messages. It holds each widget's answers in memory
 // only; every decision is made by Python (py_tools/browser.py).
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+//
+// The build rewrites the next line with this build's folders (versioned or content-hashed,
+// so a server may cache their files as immutable) and the boot path it chose and verified.
+const BUILD = { boot: "plain", pyodide: "pyodide/", engine: "engine/", rules: "rules/", stdlib: null }; // @da-build
 
-const here = new URL("./", import.meta.url);
-const pyodideURL = new URL("../pyodide/", here).href;
-const engineURL = new URL("../engine/", here).href;
+const here = new URL("../", import.meta.url);
+const pyodideURL = new URL(BUILD.pyodide, here).href;
+const engineURL = new URL(BUILD.engine, here).href;
+const rulesURL = new URL(BUILD.rules, here).href;
+// the standard library trimmed to what the engine imports (py_tools/site_runtime.py), if built
+const stdlib = BUILD.stdlib ? { stdLibURL: new URL(BUILD.stdlib, here).href } : {};
 const sessions = new Map(); // widget id -> {tool, council, facts}
+const rulesText = new Map(); // council code -> Promise of its bundle's JSON text
+const bundles = new Map(); // council code or "all" -> Promise of the loaded bundle
 
 async function fetchOk(url, kind) {
   const response = await fetch(url);
@@ -19,32 +27,57 @@ async function fetchOk(url, kind) {
 // starting Python and importing the engine. Any failure (no file, a restore error) falls
 // back to the plain boot below, so the snapshot is only ever an optimisation.
 async function snapshotBoot() {
+  const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   // wait for the answer's status only, so a missing snapshot costs one request and the
   // runtime files are fetched once; the body streams in while Pyodide loads
   const response = await fetch(engineURL + "snapshot.bin");
   if (!response.ok) throw new Error(`snapshot.bin: HTTP ${response.status}`);
   const bytes = response.arrayBuffer();
   bytes.catch(() => {}); // reported through loadPyodide below
-  const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes });
+  const pyodide = await loadPyodide({ indexURL: pyodideURL, fullStdLib: false, _loadSnapshot: bytes, ...stdlib });
   const browser = pyodide.globals.get("_da_browser");
-  const bundle = pyodide.globals.get("_da_bundle");
-  if (!browser || !bundle || typeof browser.apply !== "function") {
+  if (!browser || typeof browser.apply !== "function") {
     throw new Error("the snapshot holds no engine");
   }
-  return { browser, bundle, boot: "snapshot" };
+  return { browser, boot: "snapshot" };
 }
 
 async function plainBoot() {
-  const [pyodide, zip, bundleText] = await Promise.all([
-    loadPyodide({ indexURL: pyodideURL, fullStdLib: false }),
+  const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
+  const [pyodide, zip] = await Promise.all([
+    loadPyodide({ indexURL: pyodideURL, fullStdLib: false, ...stdlib }),
     fetchOk(engineURL + "py_tools.zip", "buffer"),
-    fetchOk(engineURL + "bundle.json", "text"),
   ]);
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/engine" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/engine')");
   const browser = pyodide.pyimport("py_tools.browser");
-  const bundle = browser.load(bundleText);
-  return { browser, bundle, boot: "plain" };
+  return { browser, boot: "plain" };
+}
+
+// The rules: one bundle per council (assets/rules/<hash>/<code>.json). A tool page loads
+// its own council's; "Same case, all councils" loads every council listed in index.json.
+// The text is fetched at once (while the runtime boots); it is loaded when the engine is.
+function councilText(code) {
+  if (!/^[a-z0-9_-]+$/.test(code)) return Promise.reject(new Error(`unknown council ${code}`));
+  if (!rulesText.has(code)) {
+    const text = fetchOk(rulesURL + code + ".json", "text");
+    text.catch(() => rulesText.delete(code));
+    rulesText.set(code, text);
+  }
+  return rulesText.get(code);
+}
+
+function bundleFor(council) {
+  if (!bundles.has(council)) {
+    const texts = council === "all"
+      ? fetchOk(rulesURL + "index.json", "text").then((t) => Promise.all(JSON.parse(t).councils.map(councilText)))
+      : councilText(council);
+    const bundle = Promise.all([ready, texts]).then(([rt, text]) =>
+      council === "all" ? rt.browser.load_many(text) : rt.browser.load(text));
+    bundle.catch(() => bundles.delete(council));
+    bundles.set(council, bundle);
+  }
+  return bundles.get(council);
 }
 
 // Pyodide can fail without settling its promise (a runtime file that cannot be fetched
@@ -63,24 +96,39 @@ stalled.catch(() => {});
 const ready = Promise.race([stalled, (async () => {
   const started = performance.now();
   let rt;
-  try {
-    rt = await snapshotBoot();
-  } catch (err) {
+  if (BUILD.boot === "snapshot") {
+    try {
+      rt = await snapshotBoot();
+    } catch (err) { // reported in the ready message: the page still works, more slowly
+      rt = await plainBoot();
+      rt.snapshotError = String(err && err.message || err);
+    }
+  } else {
     rt = await plainBoot();
-    rt.snapshotError = String(err && err.message || err);
   }
   rt.bootMs = performance.now() - started;
   return rt;
 })()]);
+ready.catch(() => {});
 
-ready.then(
-  (rt) => postMessage({ type: "ready", bootMs: rt.bootMs, boot: rt.boot }),
-  (err) => postMessage({ type: "boot-error", message: String(err && err.message || err) }),
-);
+// A widget asks for its council's rules when it mounts; "ready" answers once the engine
+// and those rules are loaded.
+async function prepare(msg) {
+  try {
+    const loaded = bundleFor(msg.council); // starts fetching the rules now
+    const rt = await ready;
+    await loaded;
+    postMessage({ type: "ready", council: msg.council, bootMs: rt.bootMs, boot: rt.boot,
+      built: BUILD.boot, snapshotError: rt.snapshotError || "" });
+  } catch (err) {
+    postMessage({ type: "boot-error", council: msg.council, message: String(err && err.message || err) });
+  }
+}
 
 self.onmessage = async (event) => {
   const msg = event.data || {};
-  let rt;
+  if (msg.type === "prepare") { prepare(msg); return; }
+  let rt, bundle;
   try {
     rt = await ready;
   } catch (err) {
@@ -90,13 +138,14 @@ self.onmessage = async (event) => {
   try {
     if (msg.type === "forget") { sessions.delete(msg.id); return; }
     if (msg.type === "forget-all") { sessions.clear(); return; }
+    bundle = await bundleFor(msg.type === "decide" ? msg.council : (sessions.get(msg.id) || msg).council);
     if (msg.type === "review") { // the review notice for the viewer's date (decided in Python)
-      const html = rt.browser.review_notice(rt.bundle, msg.council, msg.page, msg.today);
+      const html = rt.browser.review_notice(bundle, msg.council, msg.page, msg.today);
       postMessage({ type: "review", id: msg.id, html: html, today: msg.today });
       return;
     }
     if (msg.type === "decide") { // parity tests: the engine's step for a set of facts
-      const out = rt.browser.decide_json(rt.bundle, msg.tool, msg.council, JSON.stringify(msg.facts));
+      const out = rt.browser.decide_json(bundle, msg.tool, msg.council, JSON.stringify(msg.facts));
       postMessage({ type: "decided", id: msg.id, step: JSON.parse(out) });
       return;
     }
@@ -104,8 +153,8 @@ self.onmessage = async (event) => {
     const started = performance.now();
     const fn = session.council === "all" ? rt.browser.apply_all : rt.browser.apply;
     const args = session.council === "all"
-      ? [rt.bundle, session.tool, JSON.stringify(session.facts)]
-      : [rt.bundle, session.tool, session.council, JSON.stringify(session.facts)];
+      ? [bundle, session.tool, JSON.stringify(session.facts)]
+      : [bundle, session.tool, session.council, JSON.stringify(session.facts)];
     const out = JSON.parse(fn(...args, JSON.stringify({ type: msg.type, fact: msg.fact, value: msg.value }),
       msg.uid, msg.base, msg.date, msg.today || ""));
     session.facts = out.facts;
