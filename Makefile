@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build serve test bench chromium clean
+.PHONY: install build serve test bench chromium graphviz clean
 
 $(PY_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,19 +30,27 @@ chromium:
 	  else echo "chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
 	fi
 
+# Debian's Graphviz: `dot` draws the rules flowcharts at build time (py_tools/flowchart.py).
+graphviz:
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q graphviz; \
+	  else echo "graphviz missing: run 'sudo apt-get install -y graphviz'" >&2; exit 1; fi; \
+	fi
+
 # mkdocs build --strict; the build hook validates the trees, writes the engine
 # bundle and copies the Pyodide runtime from node_modules into site/.
-build: install
+build: install graphviz
 	$(PY) -m mkdocs build --strict --quiet
 
 serve: build
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(PY) -m py_tools serve --dir site --host $(HOST) --port $(PORT)
 
-test: install chromium
+test: install chromium graphviz
 	$(PY) -m pytest
 
-bench: install chromium build
+bench: install chromium graphviz build
 	$(PY) tests/bench.py
 
 clean:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from . import engine
+
 # Topic id -> heading, in page order.
 TOPICS = {
     "marac": "MARAC threshold and risk bands",
@@ -105,10 +107,15 @@ def _links(bundle, cites, base: str) -> str:
     return ", ".join(out)
 
 
-def _not_covered(bundle, gap, base: str) -> Cell:
+def _filled(text: str, profile) -> str:
+    """`{name}` placeholders filled with the council's values (the engine's helper)."""
+    return engine._format(text, profile) if profile is not None else text
+
+
+def _not_covered(bundle, gap, base: str, profile=None) -> Cell:
     parts = ["<em>Not covered</em>"]
     if gap is not None and gap.text:
-        parts.append(f" — {escape(gap.text)}")
+        parts.append(f" — {escape(_filled(gap.text, profile))}")
     cites = tuple(gap.related) if gap is not None else ()
     if cites:
         parts.append(f" (see {_links(bundle, cites, base)})")
@@ -119,9 +126,9 @@ def _action_cell(bundle, council: str, tool: str, code: str, base: str) -> Cell:
     profile = bundle.councils[council].tools.get(tool)
     action = profile.actions.get(code) if profile else None
     if action is None:
-        cell = _not_covered(bundle, profile.not_covered.get(code) if profile else None, base)
+        cell = _not_covered(bundle, profile.not_covered.get(code) if profile else None, base, profile)
     else:
-        cell = Cell("", True, f'<strong>{escape(action.duty)}</strong>: {escape(action.text)} '
+        cell = Cell("", True, f'<strong>{escape(action.duty)}</strong>: {escape(_filled(action.text, profile))} '
                               f'({_links(bundle, action.cite, base)})', tuple(action.cite))
     cell.council = council
     return cell
@@ -131,7 +138,7 @@ def _value_cell(bundle, council: str, tool: str, name: str, base: str) -> Cell:
     profile = bundle.councils[council].tools.get(tool)
     value = profile.values.get(name) if profile else None
     if value is None:
-        cell = _not_covered(bundle, profile.not_covered.get(name) if profile else None, base)
+        cell = _not_covered(bundle, profile.not_covered.get(name) if profile else None, base, profile)
     else:
         quote = f" — “{escape(value.quote)}”" if value.quote else ""
         cell = Cell("", True, f"<strong>{value.value}</strong>{quote} "
