@@ -94,8 +94,10 @@ def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
         box = box or new_id()
         text = [f"Adds {rulebook.duty_counts(items)}:"]
         for d in items:
-            word = DUTY_WORDS[d.duty] if d.covered else "Not covered"
-            text.append(_wrap(f"{word}: {_short(d.text)}", 40))
+            if d.covered:
+                text.append(_wrap(f"{DUTY_WORDS[d.duty]}: {_short(d.text)}", 40))
+            else:  # the tool's neutral title names the topic of a gap
+                text.append(_wrap(f"Not covered: {_short(d.title or d.text)}", 40))
         cites = [c for d in items for c in (d.cite or d.related)]
         href = _href(bundle, cites, base)
         lines.append(f"{box} " + _attrs(label="\n".join(text), shape="note", style="filled",
@@ -135,6 +137,13 @@ def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
         node = r.tree.nodes[name]
         me = node_id(name)
         added = rulebook.duties(r, node)
+        only = rulebook.live_routes(r, node)
+        if (not node.ask and not added and len(only) == 1
+                and rulebook.static(only[0].when, r.profile) is True and only[0].goto != END):
+            # a routing-only step with one way on: drawn as the duties that way adds
+            duties_box(rulebook.duties(r, only[0], rulebook.route_cites(r, only[0])), me)
+            edge(me, node_id(only[0].goto))
+            continue
         if node.ask:
             fact = rulebook.fact_of(r, node.ask)
             cites = r.profile.question_cite.get(fact.name, ())
@@ -155,6 +164,8 @@ def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
             index = node.routes.index(route)
             label = option.label if option.answers or option.label not in ("Always",) else ""
             label = label[3:] if label.startswith("If ") else label
+            if label.startswith("the answer is "):  # an answer to the question in this box
+                label = label[len("the answer is "):]
             items = rulebook.duties(r, route, rulebook.route_cites(r, route))
             here = me
             if items:

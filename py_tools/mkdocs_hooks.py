@@ -133,7 +133,8 @@ def on_files(files, config):
     if not files.get_file_from_path("tools/all-councils.md"):
         files.append(_generated(config, "tools/all-councils.md",
                                 "---\ntitle: Same case, all councils\n---\n\n"
-                                "# Same case, all councils\n\n{{ all_councils_widget() }}\n"))
+                                "# Same case, all councils\n\n" + _safety_note(docs_of(config), 1)
+                                + "{{ all_councils_widget() }}\n"))
     return files
 
 

@@ -155,20 +155,24 @@ def _joined(labels: list[str]) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
-def describe(r: Reader, cond: Condition | None) -> str:
-    """A condition in words: the question and the answer, never the fact's name."""
+def describe(r: Reader, cond: Condition | None, here: str = "") -> str:
+    """A condition in words: the question and the answer, never the fact's name. `here`:
+    the fact just asked, whose answers are named without repeating the question."""
     if cond is None:
         return "in every other case"
     op = cond.op
     if op in ("all", "any"):
         parts = [p for p in cond.parts if static(p, r.profile) is None]
-        words = [describe(r, p) for p in parts]
+        words = [describe(r, p, here) for p in parts]
         return (" and " if op == "all" else " or ").join(words) if words else "always"
     if op == "not":
-        return "not (" + describe(r, cond.parts[0]) + ")"
+        return "not (" + describe(r, cond.parts[0], here) + ")"
     if op == "council_states":
         return "the council's documents say so"
     fact = fact_of(r, cond.fact)
+    if fact.name == here and op in ("is", "in"):
+        values = [cond.value] if op == "is" else list(cond.values)
+        return "the answer is " + _joined([answer_words(r, fact.name, v) for v in values])
     asked = f"the answer to “{fact.question}”"
     if op == "is":
         return f"{asked} is {answer_words(r, fact.name, cond.value)}"
@@ -210,7 +214,7 @@ def branches(r: Reader, node: Node) -> list[Branch]:
         if route.when is None or static(route.when, r.profile) is True:
             label = "Otherwise" if i else "Always"
         else:
-            label = "If " + describe(r, route.when)
+            label = "If " + describe(r, route.when, node.ask)
         out.append(Branch(label, route))
     return out
 

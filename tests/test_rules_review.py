@@ -408,6 +408,11 @@ def test_rules_pages_and_signoff_sheets_exist_and_are_linked(bundle, site_dir):
             assert "<details class=\"da-outline\" data-search-exclude>" in tool_html
     home = (site_dir / "index.html").read_text(encoding="utf-8")
     assert 'href="safety/exit-this-page/"' in home and 'href="safety/staying-safe-online/"' in home
+    for page in ("tools/all-councils", "tools"):
+        html = (site_dir / page / "index.html").read_text(encoding="utf-8")
+        up = "../" * page.count("/") + "../"
+        assert f'href="{up}safety/exit-this-page/"' in html, page
+        assert f'href="{up}safety/staying-safe-online/"' in html, page
 
 
 def test_exit_pages_say_what_the_button_does_and_does_not_do(site_dir):
