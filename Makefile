@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install build serve dev test bench chromium clean
+.PHONY: install build serve dev test bench chromium graphviz clean
 
 $(PY_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,17 @@ chromium:
 	  else echo "chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
 	fi
 
+# Debian's Graphviz: `dot` draws the rules flowcharts at build time (py_tools/flowchart.py).
+graphviz:
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q graphviz; \
+	  else echo "graphviz missing: run 'sudo apt-get install -y graphviz'" >&2; exit 1; fi; \
+	fi
+
 # mkdocs build --strict; the build hook validates the trees, writes the engine
 # bundle and copies the Pyodide runtime from node_modules into site/.
-build: install
+build: install graphviz
 	$(PY) -m mkdocs build --strict --quiet
 
 serve: build
@@ -42,13 +50,13 @@ serve: build
 # Live editing: MkDocs' live-reload server over docs/, decision_trees/ and overrides/;
 # slow build steps skipped (no boot snapshot, no .gz copies); rule errors with file:line
 # in the terminal and on the page. Not for publishing: use `make build` / `make serve`.
-dev: install
+dev: install graphviz
 	DA_DEV=1 $(PY) -m mkdocs serve --livereload -a $(HOST):$(PORT) -w decision_trees -w overrides
 
-test: install chromium
+test: install chromium graphviz
 	$(PY) -m pytest
 
-bench: install chromium build
+bench: install chromium graphviz build
 	$(PY) tests/bench.py
 
 clean:

@@ -1,4 +1,4 @@
-"""Command line: decide, validate, coverage, paths, explain, bundle, serve.
+"""Command line: decide, validate, coverage, paths, explain, changes, bundle, serve.
 
     python -m py_tools decide TOOL --council COUNCIL --facts FILE.json   (- for stdin)
 
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, coverage, engine, loader, outline, paths
+from . import build, changes, coverage, engine, loader, outline, paths
 from .record import record_text
 
 
@@ -124,6 +124,16 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_changes(args) -> int:
+    try:
+        old = changes.load_at(args.since)
+    except changes.ChangesError as exc:
+        raise UsageError(str(exc)) from None
+    new = build.load()
+    sys.stdout.write(changes.text(changes.compare(old, new), new, args.since))
+    return 0
+
+
 def cmd_bundle(args) -> int:
     text = build.bundle_json(build.load())
     if args.out == "-":
@@ -162,6 +172,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("tool")
     e.add_argument("--council", required=True)
     e.set_defaults(run=cmd_explain)
+    ch = sub.add_parser("changes", help="each path whose outcome changed since a git ref, in plain words")
+    ch.add_argument("--since", required=True, metavar="GIT_REF")
+    ch.set_defaults(run=cmd_changes)
     b = sub.add_parser("bundle", help="write the validated rule bundle as JSON")
     b.add_argument("--out", default="-")
     b.set_defaults(run=cmd_bundle)

@@ -103,7 +103,8 @@ def apply(bundle: Bundle, tool: str, council: str, facts_json: str, message_json
         "actions": step.get("actions", []),
         "error": error,
         "html": render_step(step, uid, base, record, error,
-                            reported=facts.get(REPORTED, "") if timed else None),
+                            reported=facts.get(REPORTED, "") if timed else None,
+                            glossary=bundle.glossary),
     })
 
 
@@ -135,13 +136,14 @@ def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
         needing = [bundle.councils[s["council"]].short for s in pending if s["fact"] == step["fact"]]
         step["hint"] = (step["hint"] + " " if step["hint"] else "") + f"Asked for: {', '.join(needing)}."
         step["cite"], step["links"] = [], {}
-        html = render_step(step, uid, base, "", error)
+        html = render_step(step, uid, base, "", error, glossary=bundle.glossary)
         return json.dumps({"facts": facts, "type": "question", "fact": step["fact"], "asked": asked,
                            "actions": [], "error": error, "html": html})
     record = "\n".join(record_text(bundle, s, date, today) for s in steps)
     return json.dumps({"facts": facts, "type": "outcome", "fact": "", "asked": asked,
                        "actions": [dict(a, council=s["council"]) for s in steps for a in s["actions"]],
-                       "error": error, "html": render_compare(steps, summary, uid, base, record)})
+                       "error": error, "html": render_compare(steps, summary, uid, base, record,
+                                                              glossary=bundle.glossary)})
 
 
 def decide_json(bundle: Bundle, tool: str, council: str, facts_json: str) -> str:

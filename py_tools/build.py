@@ -29,7 +29,7 @@ def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bo
     links = anchors.links_for(anchors.bundle_cites(bundle), policies)
     councils = {code: _with_documents(c, policies) for code, c in bundle.councils.items()}
     bundle = Bundle(bundle.facts, bundle.trees, councils, links, bundle.version,
-                    bank_holidays())
+                    bank_holidays(), glossary=read_glossary(policies.parent / "includes" / "abbreviations.md"))
     if check:
         errors = validate.validate(bundle)
         if errors:
@@ -48,6 +48,20 @@ def check_coverage(bundle: Bundle, root: Path = loader.TREES, policies: Path = a
     errors = validate.never_silent(bundle, waiting) + coverage.problems(bundle, root, policies, waiting)
     if errors:
         raise InvalidRules(errors)
+
+
+def read_glossary(path: Path) -> dict[str, str]:
+    """The site's abbreviations (`*[MARAC]: Multi-Agency ...` lines), the same file the
+    Markdown pages use, so the tools explain the same terms in the same words."""
+    if not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("*[") and "]:" in line:
+            term, meaning = line[2:].split("]:", 1)
+            if term.strip() and meaning.strip():
+                out[term.strip()] = meaning.strip()
+    return out
 
 
 def bank_holidays(today=None, before: int = 2, after: int = 5) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from py_tools import engine, outline, render  # noqa: E402
-from py_tools.mkdocs_hooks import coverage_page, rules, tool_page  # noqa: E402
+from py_tools.mkdocs_hooks import coverage_page, rules, rules_page, signoff_page, tool_page  # noqa: E402
 
 
 def _base(page) -> str:
@@ -25,32 +25,8 @@ def _href(base: str, docs_path: str) -> str:
 
 
 def outline_html(bundle, tool: str, council: str, base: str) -> str:
-    """The whole tree as nested lists, readable without JavaScript and printable."""
-    lines = outline.outline(bundle, tool, council)
-    out, depth = [], -1
-    for level, text in lines:
-        while depth < level:
-            out.append("<ul>")
-            depth += 1
-        while depth > level:
-            out.append("</li></ul>")
-            depth -= 1
-        if out and out[-1] not in ("<ul>",):
-            out.append("</li>")
-        out.append(f"<li>{_link_cites(escape(text), bundle, base)}")
-    while depth >= 0:
-        out.append("</li></ul>")
-        depth -= 1
-    return "".join(out)
-
-
-def _link_cites(text: str, bundle, base: str) -> str:
-    for cite, link in bundle.links.items():
-        token = f"{cite}"
-        if token in text:
-            text = text.replace(f"[{token}", f"[{token}").replace(
-                token, f'<a href="{escape(base + link.href)}">{escape(link.label)}</a>')
-    return text
+    """The whole tree in plain words (py_tools/outline.py), readable without JavaScript and printable."""
+    return outline.outline_html(bundle, tool, council, base)
 
 
 def _anchor_label(anchor: str, council, headings: dict) -> str:
@@ -108,15 +84,50 @@ def widget_html(bundle, tool: str, council: str, base: str) -> str:
         f'data-uid="{uid}" data-base="{base}">\n'
         f'<p class="da-status" data-status role="status" aria-live="polite">The decision engine is '
         f'starting. You can answer the first question now.</p>\n'
-        f'<div class="da-body" data-body>{render.render_step(first, uid, base)}</div>\n'
+        f'<div class="da-body" data-body>{render.render_step(first, uid, base, glossary=bundle.glossary)}</div>\n'
         f'<div class="da-fallback" data-fallback hidden><p><strong>The interactive tool cannot run in '
         f'this browser.</strong> The outline below shows every question and outcome, and the policy '
         f'text says the same: read {_docs_links(bundle, council, base)}.</p></div>\n'
         f'<noscript><p>The interactive tool needs JavaScript. The outline below shows every question '
         f'and outcome with its policy paragraph.</p></noscript>\n'
         f'</div>\n'
-        f'<details class="da-outline"><summary>Outline of the whole tool: {escape(tree.title)}, '
+        f'<details class="da-outline" data-search-exclude><summary>Outline of the whole tool: {escape(tree.title)}, '
         f'{escape(name)}</summary>{outline_html(bundle, tool, council, base)}</details>\n')
+
+
+def review_links(bundle, council: str, base: str) -> str:
+    """The council page's links to the rules pages (flowchart and outline) and the sign-off sheet."""
+    c = bundle.councils[council]
+    pages = "".join(f'<li><a href="{_href(base, rules_page(council, t))}">{escape(tree.title)}: how the tool '
+                    f'decides</a> (flowchart and outline)</li>' for t, tree in bundle.trees.items())
+    return (f'<h2 id="rules-and-sign-off">Rules and sign-off</h2><p>For policy leads: what each tool '
+            f'does with {escape(c.short)}\'s documents, drawn from the same rules the tools run.</p>'
+            f'<ul>{pages}<li><a href="{_href(base, signoff_page(council))}">Sign-off sheet for '
+            f'{escape(c.short)}</a>: every path of every tool, to check and sign</li>'
+            f'<li><a href="{_href(base, "rules/changes.md")}">What changed since the last release</a></li></ul>')
+
+
+def rules_page_html(bundle, tool: str, council: str, base: str) -> str:
+    """A tool's rules for one council: the flowchart, then the outline (its text alternative)."""
+    from py_tools import flowchart
+    tree = bundle.trees[tool]
+    c = bundle.councils[council]
+    cap = f"da-fc-{tool}-{council}"
+    svg = flowchart.flowchart_svg(bundle, tool, council, base, cap).replace("\n", " ")
+    return (
+        f'<p>How the <a href="{_href(base, tool_page(council, tool))}">{escape(tree.title)} tool</a> decides '
+        f'for {escape(c.name)}, drawn from the same rules the tool runs. The flowchart and the outline say the '
+        f'same; the outline is the text version. To check every path and sign the rules off, use the '
+        f'<a href="{_href(base, signoff_page(council))}">sign-off sheet for {escape(c.short)}</a>; to see what '
+        f'changed since the last release, see <a href="{_href(base, "rules/changes.md")}">What changed</a>.</p>\n'
+        f'<h2 id="flowchart">Flowchart</h2>\n'
+        f'<div class="da-flowchart"><div class="da-flowchart__scroll" tabindex="0" role="region" '
+        f'aria-labelledby="{cap}">{svg}</div><p class="da-flowchart__caption" id="{cap}">Flowchart of the '
+        f'{escape(tree.title)} tool for {escape(c.short)}: questions in boxes, answers on the arrows, the duties '
+        f'each branch adds in notes, and each outcome with its number of duties. Select a box to read the '
+        f'paragraph it cites. <a href="#outline">The outline below</a> says the same in words.</p></div>\n'
+        f'<h2 id="outline">The rules in words</h2>\n'
+        f'{outline.outline_html(bundle, tool, council, base)}\n')
 
 
 def _docs_links(bundle, council: str, base: str) -> str:
@@ -148,12 +159,30 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
                         f' — {escape(tree.summary)}</li>' for t, tree in bundle.trees.items())
         return (f"<h2>Policy documents</h2><ul>{docs}</ul>"
                 f"<h2>Decision tools</h2><ul>{tools}</ul>"
-                f'<h2>Duty coverage</h2><p><a href="{_href(base, coverage_page(council))}">How every duty '
-                f'sentence of {escape(c.short)}\'s documents is used by a rule or set aside</a>.</p>')
+                + review_links(bundle, council, base)
+                + f'<h2>Duty coverage</h2><p><a href="{_href(base, coverage_page(council))}">How every duty '
+                  f'sentence of {escape(c.short)}\'s documents is used by a rule or set aside</a>.</p>')
 
     @env.macro
     def duty_coverage(council: str) -> str:
         return coverage_html(rules(), council, _base(env.page))
+
+    @env.macro
+    def tool_rules(tool: str, council: str) -> str:
+        return rules_page_html(rules(), tool, council, _base(env.page))
+
+    @env.macro
+    def signoff_sheet(council: str) -> str:
+        from py_tools import signoff
+        bundle = rules()
+        base = _base(env.page)
+        pages = {t: _href(base, rules_page(council, t)) for t in bundle.trees}
+        return signoff.signoff_html(bundle, council, base, pages)
+
+    @env.macro
+    def rules_changes() -> str:
+        from py_tools import release
+        return release.changes_html(rules(), _base(env.page))
 
     @env.macro
     def councils_index() -> str:

@@ -6,7 +6,9 @@ its landing page, tool pages and navigation come from here.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -75,12 +77,29 @@ def coverage_page(council: str) -> str:
     return f"coverage/{council}.md"
 
 
+def rules_page(council: str, tool: str) -> str:
+    """How a tool decides for a council: flowchart and plain-language outline."""
+    return f"rules/{council}/{tool}.md"
+
+
+def signoff_page(council: str) -> str:
+    return f"rules/{council}/sign-off.md"
+
+
+SAFETY_PAGES = (("Before you use Exit this page", "safety/exit-this-page.md"),
+                ("Staying safe online", "safety/staying-safe-online.md"))
+
+
 def on_config(config):
     _state.clear()
     try:
         site_scope.set_current(site_scope.chosen(config))
     except site_scope.ScopeError as exc:
         raise PluginError(str(exc)) from None
+    import shutil as _shutil
+    from py_tools import flowchart
+    if _shutil.which(flowchart.DOT) is None:
+        raise PluginError(flowchart.INSTALL_HINT)
     bundle = rules()
     docs = Path(config["docs_dir"])
     nav = [{"Home": "index.md"}]
@@ -92,14 +111,20 @@ def on_config(config):
             section.append({str(meta.get("title") or doc.title): doc.page})
         section.append({"Decision tools": [{tree.title: tool_page(code, tool)}
                                            for tool, tree in bundle.trees.items()]})
-        section.append({"Duty coverage": coverage_page(code)})
+        section.append({"Rules and sign-off": [{f"{tree.title}: how it decides": rules_page(code, tool)}
+                                               for tool, tree in bundle.trees.items()]
+                        + [{"Sign-off sheet": signoff_page(code)}, {"Duty coverage": coverage_page(code)}]})
         nav.append({council.short: section})
         sections.append(nav[-1])
     nav.append({"Decision tools": ["tools/index.md",
                                    {"Same case, all councils": "tools/all-councils.md"}]})
+    nav.append({"What changed in the rules": "rules/changes.md"})
     for title, page in OPTIONAL_PAGES:
         if (docs / page).exists():
             nav.append({title: page})
+    safety = [{title: page} for title, page in SAFETY_PAGES if (docs / page).exists()]
+    if safety:
+        nav.append({"Staying safe": safety})
     config["nav"] = site_scope.adjust_nav(nav, bundle, sections)
     return config
 
@@ -135,15 +160,56 @@ def on_files(files, config):
                                     f"---\ntitle: {tree.title} ({council.short})\ncouncil: {code}\n"
                                     f"tool: {tool}\n---\n\n# {tree.title}: {council.short}\n\n"
                                     f"{{{{ review_notices('{code}', '{tool}') }}}}\n\n"
-                                    f"{{{{ tool_widget('{tool}', '{code}') }}}}\n"))
+                                    f"{_safety_note(docs_of(config), 2)}"
+                                    f"{{{{ tool_widget('{tool}', '{code}') }}}}\n\n"
+                                    f"{_review_note(tree.title, council.short, code, tool)}"))
+            files.append(_generated(config, rules_page(code, tool),
+                                    f"---\ntitle: \"{tree.title}: how it decides ({council.short})\"\n"
+                                    f"council: {code}\ntool: {tool}\nsearch:\n  boost: 0.05\n---\n\n"
+                                    f"# {tree.title}: how it decides ({council.short})\n\n"
+                                    f"{{{{ tool_rules('{tool}', '{code}') }}}}\n"))
+        files.append(_generated(config, signoff_page(code),
+                                f"---\ntitle: Sign-off sheet ({council.short})\ncouncil: {code}\n"
+                                f"signoff: true\nsearch:\n  exclude: true\n---\n\n"
+                                f"# Sign-off sheet: {council.name}\n\n"
+                                f"Every path of every decision tool for {council.short}, in plain words: the "
+                                f"answers, then what the tool says to do, with the policy paragraph. Check each "
+                                f"against the policy documents below and sign at the end of each tool.\n\n"
+                                f"{{{{ signoff_sheet('{code}') }}}}\n"))
         files.append(_generated(config, coverage_page(code),
                                 f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
                                 f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n"))
+    files.append(_generated(config, "rules/changes.md",
+                            "---\ntitle: What changed in the rules\nsearch:\n  boost: 0.05\n---\n\n"
+                            "# What changed in the rules\n\n{{ rules_changes() }}\n"))
     if not files.get_file_from_path("tools/all-councils.md") and not site_scope.one_council(bundle):
         files.append(_generated(config, "tools/all-councils.md",
                                 "---\ntitle: Same case, all councils\n---\n\n"
-                                "# Same case, all councils\n\n{{ all_councils_widget() }}\n"))
+                                "# Same case, all councils\n\n" + _safety_note(docs_of(config), 1)
+                                + "{{ all_councils_widget() }}\n"))
     return files
+
+
+def docs_of(config) -> Path:
+    return Path(config["docs_dir"])
+
+
+def _safety_note(docs: Path, depth: int) -> str:
+    """The link to the Exit this page interruption and safety pages, for tool pages (Markdown)."""
+    up = "../" * depth
+    if not (docs / SAFETY_PAGES[0][1]).exists():
+        return ""
+    return (f'<p class="da-safety-note" markdown="1">Using this on a shared or work device? Read '
+            f'[how Exit this page works]({up}{SAFETY_PAGES[0][1]}) and '
+            f'[staying safe online]({up}{SAFETY_PAGES[1][1]}).</p>\n\n')
+
+
+def _review_note(title: str, short: str, council: str, tool: str) -> str:
+    return (f"## How this tool decides\n\nFor policy leads and reviewers: "
+            f"[{title}: how it decides ({short})](../../{rules_page(council, tool)}) shows the rules as a "
+            f"flowchart and in words; the [sign-off sheet for {short}](../../{signoff_page(council)}) lists "
+            f"every path to check and sign; [What changed](../../rules/changes.md) lists what changed since "
+            f"the last release.\n")
 
 
 def on_page_markdown(markdown, **kwargs):
@@ -162,7 +228,66 @@ def on_page_content(html, **kwargs):
     return html.replace("<abbr title=", '<abbr tabindex="0" title=')
 
 
+def on_post_page(output, **kwargs):
+    """Abbreviations explained wherever a glossary term appears in a page's article: once per
+    page, for the words the Markdown abbreviations do not reach (generated tables, outlines,
+    tools, the page's metadata)."""
+    from py_tools import render
+    start, end = output.find("<article"), output.rfind("</article>")
+    if start < 0 or end < start:
+        return output
+    glossary = rules().glossary
+    article = output[start:end]
+    done = render.abbreviated(article, glossary)
+    return output[:start] + render.abbreviate(article, glossary, done) + output[end:]
+
+
+def _compress(folder: Path) -> None:
+    """A .gz copy beside each runtime file, for servers that serve precompressed files."""
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in COMPRESS:
+            packed = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+            Path(str(path) + ".gz").write_bytes(packed)
+
+
+# A numbered paragraph in a policy page's Markdown: `[8.23](#dover-8-23){: #dover-8-23 .para-num} Text`
+_PARA = re.compile(r"^\[([0-9][0-9.]*)\]\(#([a-z0-9-]+)\)\{:\s*#\2\s+\.para-num\s*\}\s*(.*)$", re.M)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?")
+
+
+def paragraph_entries(docs: Path) -> list[dict]:
+    """One search entry per numbered policy paragraph, titled as it is cited ("Dover 8.23"),
+    so a search for a paragraph number lands on the paragraph itself."""
+    from html import escape
+    entries = []
+    for page in sorted((docs / "policies").glob("*.md")):
+        meta = anchors.front_matter(page)
+        if (meta.get("search") or {}).get("exclude"):
+            continue
+        for number, anchor, text in _PARA.findall(page.read_text(encoding="utf-8")):
+            council = anchor.split("-", 1)[0]
+            plain = _MD_LINK.sub(r"\1", text).replace("**", "").strip()
+            entries.append({"location": f"policies/{page.stem}/#{anchor}",
+                            "title": f"{anchors.SHORT.get(council, council)} {number}",
+                            "text": f"<p>{escape(plain, quote=False)}</p>"})
+    return entries
+
+
+def _search_paragraphs(config) -> None:
+    index = Path(config["site_dir"]) / "search" / "search_index.json"
+    if not index.exists():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    pages = {d["location"] for d in data["docs"]}
+    extra = [e for e in paragraph_entries(Path(config["docs_dir"]))
+             if e["location"] not in pages and e["location"].split("#")[0] in pages]
+    data["docs"] += extra
+    index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+
 def on_post_build(config):
+    _search_paragraphs(config)  # after Material's search plugin has written its index,
+    #                             before the runtime step writes its .gz copy
     # the runtime, the engine and one rule bundle per council under versioned or
     # content-hashed folders, and the boot snapshot when the build's boot is `snapshot`
     # (a snapshot that fails stops the build): see py_tools/site_runtime.py. `make dev`

@@ -171,6 +171,7 @@ class Bundle:
     links: dict[str, Link] = field(default_factory=dict)  # citation -> where it is on the site
     version: str = ""
     bank_holidays: tuple[str, ...] = ()  # England and Wales, ISO dates, computed at build
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> meaning (docs/includes)
 
 
 # --- JSON round trip ---------------------------------------------------------------

@@ -5,6 +5,7 @@ Pure: stdlib only, no I/O. `base` is the relative path from the page to the site
 """
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .engine import ANSWERED_UNKNOWN
@@ -164,8 +165,14 @@ def render_outcome(step: dict, uid: str, base: str, record: str, reported=None, 
             f'{render_groups(step, base)}</section>{form}{_record_box(uid, record)}</div>')
 
 
-def render_compare(steps: list, answers_step: dict, uid: str, base: str, record: str) -> str:
+def render_compare(steps: list, answers_step: dict, uid: str, base: str, record: str,
+                   glossary=None) -> str:
     """The same answers through every council's rules, side by side."""
+    html = _render_compare(steps, answers_step, uid, base, record)
+    return abbreviate(html, glossary) if glossary else html
+
+
+def _render_compare(steps: list, answers_step: dict, uid: str, base: str, record: str) -> str:
     columns = "".join(
         f'<section class="da-compare__council" data-council-outcome="{escape(s["council"])}" '
         f'aria-labelledby="{_id(uid, s["council"])}"><h3 id="{_id(uid, s["council"])}">'
@@ -179,7 +186,71 @@ def render_compare(steps: list, answers_step: dict, uid: str, base: str, record:
 
 
 def render_step(step: dict, uid: str, base: str, record: str = "", error: str = "",
-                reported=None) -> str:
+                reported=None, glossary=None) -> str:
     if step["type"] == "question":
-        return render_question(step, uid, base, error)
-    return render_outcome(step, uid, base, record, reported, error)
+        html = render_question(step, uid, base, error)
+    else:
+        html = render_outcome(step, uid, base, record, reported, error)
+    return abbreviate(html, glossary) if glossary else html
+
+
+# --- abbreviations ---------------------------------------------------------------------
+
+# Text inside these is not wrapped: links, controls, code, the record, and the SVG flowchart.
+_NO_ABBR = {"a", "abbr", "button", "textarea", "label", "script", "style", "svg", "code", "pre",
+            "summary", "option", "select", "title", "kbd", "input"}
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>", re.S)
+_ABBR = re.compile(r'<abbr\b[^>]*\btitle="[^"]*"[^>]*>([^<]+)</abbr>')
+
+
+def _terms(glossary: dict):
+    terms = sorted(glossary, key=len, reverse=True)
+    if not terms:
+        return None
+    alternation = "|".join(re.escape(escape(t, quote=False)) for t in terms)
+    return re.compile(r"(?<![\w&;/-])(" + alternation + r")(?![\w/-])")
+
+
+def abbreviated(html: str, glossary: dict) -> set:
+    """Glossary terms the HTML already explains with an <abbr title>."""
+    from html import unescape
+    return {unescape(m.group(1)) for m in _ABBR.finditer(html)} & set(glossary)
+
+
+def abbreviate(html: str, glossary: dict, seen=None) -> str:
+    """Wrap the first use of each glossary term in the text of `html` in <abbr title>.
+
+    `seen`: terms already explained (not wrapped again). Once per call: a widget step, or
+    a page. Attributes, links, controls and the record are never touched.
+    """
+    pattern = _terms(glossary or {})
+    if pattern is None:
+        return html
+    seen = set(seen or ())
+    from html import unescape
+
+    def wrap(text: str) -> str:
+        def one(match):
+            term = unescape(match.group(1))
+            if term in seen or term not in glossary:
+                return match.group(0)
+            seen.add(term)
+            return f'<abbr tabindex="0" title="{escape(glossary[term])}">{match.group(1)}</abbr>'
+        return pattern.sub(one, text)
+
+    out, skip, pos = [], [], 0
+    for tag in _TAG.finditer(html):
+        text = html[pos:tag.start()]
+        out.append(wrap(text) if text and not skip else text)
+        out.append(tag.group(0))
+        pos = tag.end()
+        name = (tag.group(2) or "").lower()
+        if name in _NO_ABBR and name != "input":
+            if tag.group(1):
+                if skip and skip[-1] == name:
+                    skip.pop()
+            elif not tag.group(3):
+                skip.append(name)
+    rest = html[pos:]
+    out.append(wrap(rest) if rest and not skip else rest)
+    return "".join(out)
