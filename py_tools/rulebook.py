@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import engine, paths
-from .model import END, Bundle, Condition, Node, Route, Tree, ToolProfile
+from .model import END, UNKNOWN, Bundle, Condition, Node, Route, Tree, ToolProfile
 
 DUTY_WORDS = {"must": "Must", "should": "Should", "may": "May", "info": "For information"}
 
@@ -203,8 +203,10 @@ def branches(r: Reader, node: Node) -> list[Branch]:
         fact = fact_of(r, node.ask)
         taken: dict[int, list[str]] = {}
         for value, label in answer_domain(r, fact):
+            # "I don't know" routes as the fact's protective answer, as the engine routes it
+            routed = fact.if_unknown if value == UNKNOWN and fact.if_unknown else value
             for i, route in enumerate(routes):
-                if route.when is None or engine.holds(route.when, {fact.name: value}, r.profile):
+                if route.when is None or engine.holds(route.when, {fact.name: routed}, r.profile):
                     taken.setdefault(i, []).append(label)
                     break
         return [Branch(_joined(taken[i])[0].upper() + _joined(taken[i])[1:], routes[i], tuple(taken[i]))

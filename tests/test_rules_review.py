@@ -165,7 +165,7 @@ def test_outline_is_plain_words_from_the_rule_data(bundle, tool, council):
             step = engine._question(bundle, tree, r.council, r.profile, fact, [])
             if fact.type == "boolean" and all(rulebook._uses_only(x.when, fact.name) for x in node.routes):
                 for option in step["options"]:
-                    assert re.search(r"If [^\n]*\b" + re.escape(option["label"].lower()) + r"\b[^\n]*→", text), \
+                    assert re.search(r"If [^\n]*\b" + re.escape(option["label"]) + r"\b[^\n]*→", text, re.I), \
                         (tool, council, fact.question, option["label"])
     # every duty any path gives is in the outline, in the council's words
     for path in paths.enumerate_paths(bundle, tool, council):
@@ -187,7 +187,17 @@ def test_outline_names_a_shared_step_once_and_refers_to_it(bundle):
         assert any(p.part == goto.part for p in parts)
         assert goto.text.startswith(f"Then go to part {goto.part}, “") and goto.text.endswith("below.")
     asked = [line.text for line in lines if line.kind == "ask"]
-    assert len(asked) == len(set(asked)), "each question is written once"
+    # each step is written once: a question appears once per node that asks it (two nodes ask
+    # "assessed as high risk?": with a DASH score and without one)
+    tree = bundle.trees["referral-routes"]
+    nodes_asking = {}
+    for node in tree.nodes.values():
+        if node.ask:
+            question = engine.fact_for(bundle, tree, node.ask).question
+            nodes_asking[question] = nodes_asking.get(question, 0) + 1
+    for text in set(asked):
+        question = next(q for q in nodes_asking if q in text)
+        assert asked.count(text) <= nodes_asking[question], f"{text} written more often than nodes ask it"
 
 
 def test_outline_html_links_each_citation_and_each_part(bundle):
@@ -209,6 +219,24 @@ def test_a_new_answer_option_appears_in_the_outline_by_itself(bundle):
     changed = dataclasses.replace(bundle, facts=dict(bundle.facts, consent_obtainable=extra))
     text = "\n".join(t for _, t in outline.outline(changed, "consent-override", "dover"))
     assert "I don't know" in text
+
+
+def test_i_dont_know_is_shown_on_the_protective_branch(bundle):
+    """"I don't know" sits with the answer the engine routes it as: with "yes" for a high-risk
+    or safeguarding question, with "no" for "is the person asking confirmed?"."""
+    from py_tools import engine
+    lines = [t for _, t in outline.outline(bundle, "consent-override", "tmbc")]
+    checked = 0
+    for i, text in enumerate(lines):
+        for name in ("assessed_high_risk", "safeguarding_concern", "requester_verified", "safe_to_inform"):
+            fact = engine.fact_for(bundle, bundle.trees["consent-override"], name)
+            if text.startswith("Ask: " + fact.question):
+                branch = next(t for t in lines[i + 1:] if "I don't know" in t)
+                protective = "Yes" if fact.if_unknown == "yes" else "No"
+                assert branch.startswith(f"If {protective.lower()} or I don't know") or \
+                    branch.startswith(f"If {protective} or I don't know"), (name, branch)
+                checked += 1
+    assert checked == 4
 
 
 # --- 3. the flowchart ----------------------------------------------------------------------------
