@@ -141,7 +141,9 @@ def test_site_builds_and_its_tools_show_the_banner(project):
     assert docs["Kentish domestic abuse policy.docx"] == "policies/kentish-domestic-abuse-housing-policy/index.html"
     result = fidelity.check(project / "sources" / "Kentish domestic abuse policy.docx", page)
     assert result.ratio >= 0.99, result.missing
-    bundle = json.loads((site / "assets" / "engine" / "bundle.json").read_text(encoding="utf-8"))
+    built = json.loads((site / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
+    rules = site / "assets" / built["rules"] / f"{CODE}.json"  # the council's own rules, as shipped
+    bundle = json.loads(rules.read_text(encoding="utf-8"))
     assert bundle["councils"][CODE]["tools"]["referral-routes"]["not_reviewed"]
 
 
