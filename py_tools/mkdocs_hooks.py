@@ -205,7 +205,7 @@ def _safety_note(docs: Path, depth: int) -> str:
 
 
 def _review_note(title: str, short: str, council: str, tool: str) -> str:
-    return (f"## How this tool decides\n\nFor policy leads and reviewers: "
+    return (f"**How this tool decides.** For policy leads and reviewers: "
             f"[{title}: how it decides ({short})](../../{rules_page(council, tool)}) shows the rules as a "
             f"flowchart and in words; the [sign-off sheet for {short}](../../{signoff_page(council)}) lists "
             f"every path to check and sign; [What changed](../../rules/changes.md) lists what changed since "
