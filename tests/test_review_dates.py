@@ -76,3 +76,19 @@ def test_tool_page_and_record_warn_when_viewed_after_the_review_date(page, site_
     record = page.locator("[data-tool='contractor-duties'] textarea[data-record]").input_value()
     assert "WARNING: the review date of Domestic Abuse (Housing Policy) (30 September 2027) had passed " \
            "on 15 January 2028" in record
+
+
+@pytest.mark.browser
+def test_policy_page_review_check_loads_no_runtime(page, site_url):
+    """The view-time check on a policy page costs no Python runtime: no request for Pyodide,
+    the engine or the rules (they are megabytes on a phone)."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.clock.set_fixed_time(LATER)
+    page.goto(site_url + "/policies/rbkc-policy/")
+    box = _checked(page)
+    assert box.locator("[data-review-passed]").is_visible()
+    page.wait_for_timeout(1000)
+    heavy = [u for u in requested if any(p in u for p in ("/assets/pyodide/", "/assets/engine/", "/assets/rules/"))]
+    assert heavy == [], heavy
+    assert any("/assets/da/widget.js" in u for u in requested)  # the page's script did run

@@ -206,6 +206,16 @@
       }
     }
     document.querySelectorAll("[data-tool][data-council]").forEach(mount);
+    // A policy page: the notice written at build is shown when the viewer's date (ISO, so
+    // the dates compare as text) is after the review date the build wrote; no runtime loads.
+    document.querySelectorAll("[data-review-check][data-review-due]:not([data-review-mounted])").forEach((box) => {
+      box.setAttribute("data-review-mounted", "");
+      const today = isoToday();
+      const notice = box.querySelector("template[data-review-notice]");
+      box.querySelectorAll("[data-review-passed]").forEach((old) => old.remove());
+      if (notice && today > box.getAttribute("data-review-due")) box.prepend(notice.content.cloneNode(true));
+      box.setAttribute("data-review-checked", today);
+    });
     document.querySelectorAll("[data-review-check]:not([data-review-mounted])").forEach((box) => {
       box.setAttribute("data-review-mounted", "");
       if (!ensureWorker()) return; // the notice decided at build stays
