@@ -179,8 +179,10 @@ def on_files(files, config):
         files.append(_generated(config, coverage_page(code),
                                 f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
                                 f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n"))
+    # out of the search index, like the sign-off sheets: after a large rule change it lists
+    # every path (megabytes), which every first visit would otherwise download and parse
     files.append(_generated(config, "rules/changes.md",
-                            "---\ntitle: What changed in the rules\nsearch:\n  boost: 0.05\n---\n\n"
+                            "---\ntitle: What changed in the rules\nsearch:\n  exclude: true\n---\n\n"
                             "# What changed in the rules\n\n{{ rules_changes() }}\n"))
     if not files.get_file_from_path("tools/all-councils.md") and not site_scope.one_council(bundle):
         files.append(_generated(config, "tools/all-councils.md",

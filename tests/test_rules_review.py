@@ -530,3 +530,13 @@ def test_search_for_marac_referral_puts_policy_and_tools_before_outlines(page, s
         last_wanted = max(i for i, k in enumerate(kinds) if k in ("policy", "tool"))
         assert kinds.index("review") > last_wanted, list(zip(kinds, hrefs))
     assert page.js_errors == []
+
+
+def test_reviewer_lists_stay_out_of_the_search_index(site_dir):
+    """Sign-off sheets and the "What changed" list run to megabytes after a large rule change;
+    every first visit downloads the search index, so they stay out of it (the rules pages,
+    with a low boost, stay in)."""
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {d["location"].split("#")[0] for d in index["docs"]}
+    assert not [p for p in pages if p.startswith("rules/changes/") or p.endswith("/sign-off/")]
+    assert [p for p in pages if p.startswith("rules/")], "the rules pages are searchable"
