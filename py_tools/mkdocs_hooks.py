@@ -244,14 +244,6 @@ def on_post_page(output, **kwargs):
     return output[:start] + render.abbreviate(article, glossary, done) + output[end:]
 
 
-def _compress(folder: Path) -> None:
-    """A .gz copy beside each runtime file, for servers that serve precompressed files."""
-    for path in folder.rglob("*"):
-        if path.is_file() and path.suffix in COMPRESS:
-            packed = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
-            Path(str(path) + ".gz").write_bytes(packed)
-
-
 # A numbered paragraph in a policy page's Markdown: `[8.23](#dover-8-23){: #dover-8-23 .para-num} Text`
 _PARA = re.compile(r"^\[([0-9][0-9.]*)\]\(#([a-z0-9-]+)\)\{:\s*#\2\s+\.para-num\s*\}\s*(.*)$", re.M)
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?")
@@ -289,11 +281,11 @@ def _search_paragraphs(config) -> None:
 
 def on_post_build(config):
     _search_paragraphs(config)  # after Material's search plugin has written its index,
-    #                             before the runtime step writes its .gz copy
+    #                             before the runtime step writes its .gz and .br copies
     # the runtime, the engine and one rule bundle per council under versioned or
     # content-hashed folders, and the boot snapshot when the build's boot is `snapshot`
     # (a snapshot that fails stops the build): see py_tools/site_runtime.py. `make dev`
-    # skips the slow steps (the plain boot, no snapshot, no .gz copies).
+    # skips the slow steps (the plain boot, no snapshot, no .gz or .br copies).
     from py_tools import site_runtime
     try:
         site_runtime.post_build(config, rules(), BROWSER_MODULES, dev=DEV)

@@ -45,7 +45,8 @@ def test_runtime_folders_are_versioned_or_hashed(site_dir):
 
 def test_server_revalidates_plain_and_compressed_copies(site_dir, site_url):
     wasm = f"{site_url}/assets/{described(site_dir)['pyodide']}pyodide.asm.wasm"
-    for headers, encoding in (({"Accept-Encoding": "gzip"}, "gzip"), ({}, None)):
+    for headers, encoding in (({"Accept-Encoding": "gzip, deflate, br"}, "br"),
+                              ({"Accept-Encoding": "gzip"}, "gzip"), ({}, None)):
         status, first, body = fetch(wasm, headers)
         assert status == 200 and first.get("Content-Encoding") == encoding
         assert first["ETag"] and first["Last-Modified"]
@@ -60,6 +61,7 @@ def test_server_revalidates_plain_and_compressed_copies(site_dir, site_url):
         assert status == 200
     # the gzip and plain copies are different representations: different validators
     assert fetch(wasm, {"Accept-Encoding": "gzip"})[1]["ETag"] != fetch(wasm)[1]["ETag"]
+    assert fetch(wasm, {"Accept-Encoding": "br"})[1]["ETag"] != fetch(wasm, {"Accept-Encoding": "gzip"})[1]["ETag"]
     # pages and unversioned files revalidate every time
     for path in ("/", "/assets/da/worker.js", "/assets/engine/build.json"):
         status, headers, _ = fetch(site_url + path, {"Accept-Encoding": "gzip"})
@@ -92,3 +94,19 @@ def test_repeat_visit_downloads_no_runtime_bytes(browser, site_dir):
         ctx.close()
     finally:
         server.shutdown()
+
+
+def test_brotli_copies_hold_the_same_bytes_and_are_smaller(site_dir):
+    import brotli
+    built = described(site_dir)
+    checked = 0
+    for name, sizes in built["files"].items():
+        path = site_dir / "assets" / name
+        packed = (site_dir / "assets" / (name + ".br")).read_bytes()
+        assert brotli.decompress(packed) == path.read_bytes(), name
+        assert sizes["brotli"] == len(packed) <= sizes["gzip"], name
+        checked += 1
+    assert checked >= 8
+    # the runtime's largest file: Brotli beats gzip by more than 0.5 MB
+    wasm = built["files"][built["pyodide"] + "pyodide.asm.wasm"]
+    assert wasm["gzip"] - wasm["brotli"] > 500_000
