@@ -46,6 +46,16 @@ STDLIB_ALWAYS = ("traceback.py", "linecache.py", "tokenize.py", "token.py", "_st
                  "encodings/utf_8.py", "encodings/ascii.py", "encodings/latin_1.py",
                  "warnings.py", "_py_warnings.py",
                  "textwrap.py", "string/", "copy.py", "weakref.py", "_weakrefset.py")
+# The worker takes the snapshot boot only over a link at least this fast (Mbit/s, timed on
+# pyodide.asm.mjs, 0.2 MB): the snapshot is about 5 MB more to download than the plain boot
+# (4.5 s at 9 Mbit/s) and saves the CPU time of starting Python. Timed this way, the emulated
+# phone link (9 Mbit/s, 170 ms) measures 3.6-4 and localhost 28-116 on the benchmark machine;
+# see docs/performance.md.
+SNAPSHOT_MIN_MBPS = 15
+# Brotli copies: the best quality up to this size (Pyodide's wasm is 9.6 MB); above it (the
+# snapshot, a large search index) a fast quality so the build stays quick.
+BROTLI_BEST_UP_TO = 12_000_000
+BROTLI_CACHE = PYODIDE_SOURCE.parent / ".cache" / "da-brotli"
 WORKER_LINE = re.compile(r"^const BUILD = .*// @da-build.*$", re.M)
 
 
@@ -75,17 +85,41 @@ def council_bundle(bundle: Bundle, code: str) -> Bundle:
 def engine_zip(modules) -> bytes:
     import io
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    # stored: the server's compressed copy of the whole zip is the smaller download
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for name in modules:
             info = zipfile.ZipInfo(f"py_tools/{name}", date_time=(2020, 1, 1, 0, 0, 0))
-            archive.writestr(info, (ROOT / "py_tools" / name).read_bytes(), zipfile.ZIP_DEFLATED)
+            archive.writestr(info, (ROOT / "py_tools" / name).read_bytes(), zipfile.ZIP_STORED)
     return out.getvalue()
 
 
+def brotli_bytes(data: bytes) -> bytes:
+    """Brotli at the highest quality up to BROTLI_BEST_UP_TO bytes (a faster quality above),
+    kept in BROTLI_CACHE by content hash: Pyodide's files are the same in every build, and
+    quality 11 takes about 35 s for the wasm file alone."""
+    import brotli
+    quality = 11 if len(data) <= BROTLI_BEST_UP_TO else 5
+    key = hashlib.sha256(data).hexdigest() + f".q{quality}.br"
+    cached = BROTLI_CACHE / key
+    if cached.is_file():
+        return cached.read_bytes()
+    packed = brotli.compress(data, quality=quality, lgwin=24)
+    try:
+        BROTLI_CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{key}.{os.getpid()}.part")
+        partial.write_bytes(packed)
+        partial.replace(cached)  # atomic: builds running side by side share the cache
+    except OSError:
+        pass  # no cache (read-only node_modules): compress again next time
+    return packed
+
+
 def compress(path: Path) -> None:
-    """A .gz copy beside a file, for servers that serve precompressed files."""
-    packed = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
-    Path(str(path) + ".gz").write_bytes(packed)
+    """A .gz and a Brotli .br copy beside a file, for servers that serve precompressed files
+    (Brotli makes Pyodide's wasm 2.77 MB instead of 3.53 MB gzip)."""
+    data = path.read_bytes()
+    Path(str(path) + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    Path(str(path) + ".br").write_bytes(brotli_bytes(data))
 
 
 def compress_folder(folder: Path) -> None:
@@ -141,6 +175,7 @@ def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot", stdlib: s
         "rules": f"rules/{rules_hash}/",
         "councils": list(bundle.councils),
         "snapshot": None,
+        "snapshot_min_mbps": SNAPSHOT_MIN_MBPS,
         "stdlib": None,
     }
     (assets / "engine" / "build.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
@@ -155,6 +190,7 @@ def finish(site: Path, described: dict, gzip_copies: bool = True) -> dict:
     if not WORKER_LINE.search(text):
         raise RuntimeBuildError(f"{worker}: no `const BUILD = ... // @da-build` line to fill in")
     browser_view = {k: described[k] for k in ("boot", "pyodide", "engine", "rules", "stdlib")}
+    browser_view.update(snapshotMinMbps=described["snapshot_min_mbps"])
     line = f"const BUILD = {json.dumps(browser_view)}; // @da-build (written by py_tools/site_runtime.py)"
     worker.write_text(WORKER_LINE.sub(lambda _: line, text, count=1), encoding="utf-8")
     for folder in (assets / described["pyodide"], assets / described["engine"],
@@ -169,9 +205,11 @@ def finish(site: Path, described: dict, gzip_copies: bool = True) -> dict:
         for path in sorted((assets / folder).rglob("*")):
             if path.is_file() and not path.name.endswith((".gz", ".br")):
                 gz = Path(str(path) + ".gz")
+                br = Path(str(path) + ".br")
                 sizes[str(path.relative_to(assets))] = {
                     "bytes": path.stat().st_size,
-                    "gzip": gz.stat().st_size if gz.exists() else None}
+                    "gzip": gz.stat().st_size if gz.exists() else None,
+                    "brotli": br.stat().st_size if br.exists() else None}
     described = dict(described, files=sizes)
     (assets / "engine" / "build.json").write_text(json.dumps(described, indent=1), encoding="utf-8")
     return described
@@ -210,10 +248,12 @@ def trim_stdlib(site: Path, described: dict) -> dict:
     if missing or not used:
         raise RuntimeBuildError(f"standard library trace: not in python_stdlib.zip: {missing[:5]}")
     target = assets / described["engine"] / "python_stdlib.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+    # stored, not deflated: the server's Brotli copy of the whole zip is smaller (0.59 MB
+    # against 0.82 MB for a deflated zip, whose members Brotli cannot compress again)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
         for name in sorted(names):
             out.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), full.read(name),
-                         zipfile.ZIP_DEFLATED)
+                         zipfile.ZIP_STORED)
     described = dict(described, stdlib=described["engine"] + "python_stdlib.zip",
                      stdlib_files=len(names))
     (assets / "engine" / "build.json").write_text(json.dumps(described, indent=1), encoding="utf-8")

@@ -72,7 +72,7 @@ INIT_SCRIPT = r"""
       const w = new Native(url, opts);
       w.addEventListener("message", (ev) => {
         const m = ev.data || {};
-        if (m.type === "ready") { da.boot = m.boot || "unknown"; da.workerBootMs = m.bootMs; }
+        if (m.type === "ready") { da.boot = m.boot || "unknown"; da.workerBootMs = m.bootMs; da.why = m.why; da.mbps = m.mbps; }
       });
       return w;
     };
@@ -219,6 +219,7 @@ def measure_tool(page, url: str) -> dict:
     da = page.evaluate("window.__da")
     ready = da["engineReady"]
     return {"first_question_ms": da["firstQuestion"], "engine_ready_ms": ready, "boot": da["boot"],
+            "boot_why": da.get("why"), "link_mbps": da.get("mbps"),
             "longtasks": sum(1 for t in da["longtasks"] if t["duration"] > 50 and t["start"] <= ready)}
 
 

@@ -1,7 +1,9 @@
 """Both ways the Web Worker boots work in Chromium: restoring the build's memory snapshot
 (assets/engine/<hash>/snapshot.bin) and, when that is missing or fails, the plain boot. Each
 path must reach ready and give the same answers as the engine in CPython; the path the build
-chose (assets/engine/build.json) is the one the browser takes."""
+chose (assets/engine/build.json) is the one the browser takes where the link is fast, and on a
+slow link (a phone: 9 Mbit/s, 170 ms) the worker takes the plain boot and never asks for the
+snapshot; a repeat visit takes the boot the first visit left in the cache."""
 from __future__ import annotations
 
 import json
@@ -30,9 +32,11 @@ WORKER_READY = """async (url) => new Promise((resolve) => {
 })""" % (TOOL, COUNCIL, COUNCIL)
 
 
-def worker_boot(page, site_url):
-    page.goto(site_url + PAGE)
-    return page.evaluate(WORKER_READY, site_url + "/assets/da/worker.js")
+def worker_boot(page, site_url, path=PAGE, boot=""):
+    """Our own worker's ready message; `boot` asks for a path (worker.js?boot=...) instead of
+    letting the worker time the link."""
+    page.goto(site_url + path)
+    return page.evaluate(WORKER_READY, site_url + "/assets/da/worker.js" + (f"?boot={boot}" if boot else ""))
 
 
 def answer_first_question(page, bundle):
@@ -75,10 +79,11 @@ def test_snapshot_boot(site_dir, context, page, site_url, bundle):
     snapshot_requests = []
     context.on("requestfinished", lambda r: snapshot_requests.append(r.url)
                if r.url.endswith("/assets/" + described["snapshot"]) else None)
-    result = worker_boot(page, site_url)
+    result = worker_boot(page, site_url, boot="snapshot")
     # the boot path chosen at build is the one the browser takes
     assert result.get("ready", {}).get("boot") == described["boot"] == "snapshot", result
     assert result["ready"]["built"] == "snapshot" and result["ready"]["snapshotError"] == ""
+    assert result["ready"]["why"] == "asked"
     assert result["decided"]["step"] == json.loads(json.dumps(engine.decide(bundle, TOOL, COUNCIL, {})))
     assert snapshot_requests
     page.reload()
@@ -95,7 +100,7 @@ def test_plain_boot_when_snapshot_is_refused(context, page, site_url, bundle):
         route.abort()
 
     context.route("**/assets/engine/*/snapshot.bin", refuse)
-    result = worker_boot(page, site_url)
+    result = worker_boot(page, site_url, boot="snapshot")
     assert refused, "the worker never asked for the snapshot"
     assert result.get("ready", {}).get("boot") == "plain", result
     assert result["ready"]["built"] == "snapshot" and result["ready"]["snapshotError"], \
@@ -105,3 +110,57 @@ def test_plain_boot_when_snapshot_is_refused(context, page, site_url, bundle):
     answer_first_question(page, bundle)
     assert page.js_errors == []
     assert context.off_origin.blocked == []
+
+
+PHONE = {"offline": False, "latency": 170, "downloadThroughput": 9_000_000 / 8,
+         "uploadThroughput": 9_000_000 / 8}
+NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+
+
+def test_slow_link_takes_the_plain_boot_and_a_repeat_visit_keeps_it(browser, site_dir, site_url, bundle):
+    """No request routing here: routing turns the browser's cache off, and the repeat visit
+    needs it."""
+    described = built(site_dir)
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        snapshot_requests = []
+        # snapshot bodies received (the repeat visit's cache-only check is not a download)
+        ctx.on("response", lambda r: snapshot_requests.append((r.url, r.status))
+               if r.url.endswith("/snapshot.bin") and r.status == 200 else None)
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", PHONE)
+        result = worker_boot(page, site_url, "/")  # a page with no tool: the only worker is ours
+        ready = result.get("ready", {})
+        assert ready.get("boot") == "plain" and ready["why"] == "slow link", json.dumps(ready)
+        assert ready["built"] == "snapshot" and ready["snapshotError"] == ""
+        assert ready["mbps"] < described["snapshot_min_mbps"]
+        assert result["decided"]["step"] == json.loads(json.dumps(engine.decide(bundle, TOOL, COUNCIL, {})))
+        # the repeat visit, now on a fast link: the runtime comes from the cache, the snapshot
+        # is not there, so the plain boot again and still no snapshot download
+        cdp.send("Network.emulateNetworkConditions", NO_THROTTLE)
+        again = page.evaluate(WORKER_READY, site_url + "/assets/da/worker.js")
+        assert again.get("ready", {}).get("boot") == "plain" and again["ready"]["why"] == "not cached", again
+        assert snapshot_requests == []
+    finally:
+        ctx.close()
+
+
+def test_localhost_times_the_link_and_a_repeat_visit_restores_the_snapshot_from_the_cache(
+        browser, site_dir, site_url):
+    minimum = built(site_dir)["snapshot_min_mbps"]
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        first = worker_boot(page, site_url, "/").get("ready", {})
+        # the choice follows the timed link (28-116 Mbit/s measured on localhost: the snapshot)
+        assert first.get("mbps") is not None, first
+        assert first["boot"] == ("snapshot" if first["mbps"] >= minimum else "plain"), first
+        if first["boot"] != "snapshot":
+            first = worker_boot(page, site_url, "/", boot="snapshot").get("ready", {})
+            assert first.get("boot") == "snapshot", first
+        again = page.evaluate(WORKER_READY, site_url + "/assets/da/worker.js")
+        assert again.get("ready", {}).get("boot") == "snapshot" and again["ready"]["why"] == "cached", again
+    finally:
+        ctx.close()

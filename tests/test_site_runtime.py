@@ -35,7 +35,8 @@ def test_plain_boot_needs_no_snapshot_and_is_recorded(tmp_path, monkeypatch, bun
     line = worker.splitlines()[0]
     assert json.loads(line.split("=", 1)[1].split("; //")[0]) == {
         "boot": "plain", "pyodide": described["pyodide"], "engine": described["engine"],
-        "rules": described["rules"], "stdlib": None}
+        "rules": described["rules"], "stdlib": None,
+        "snapshotMinMbps": site_runtime.SNAPSHOT_MIN_MBPS}
     assert worker.endswith("rest();\n")
 
 

@@ -4,7 +4,7 @@
 //
 // The build rewrites the next line with this build's folders (versioned or content-hashed,
 // so a server may cache their files as immutable) and the boot path it chose and verified.
-const BUILD = { boot: "plain", pyodide: "pyodide/", engine: "engine/", rules: "rules/", stdlib: null }; // @da-build
+const BUILD = { boot: "plain", snapshotMinMbps: 15, pyodide: "pyodide/", engine: "engine/", rules: "rules/", stdlib: null }; // @da-build
 
 const here = new URL("../", import.meta.url);
 const pyodideURL = new URL(BUILD.pyodide, here).href;
@@ -22,8 +22,8 @@ async function fetchOk(url, kind) {
   return kind === "text" ? response.text() : response.arrayBuffer();
 }
 
-// Snapshot boot: the build saves Pyodide's memory with the engine imported and the rules
-// loaded (assets/engine/snapshot.bin, made by py_tools/snapshot.mjs); restoring it skips
+// Snapshot boot: the build saves Pyodide's memory with the engine imported
+// (assets/engine/<hash>/snapshot.bin, made by py_tools/snapshot.mjs); restoring it skips
 // starting Python and importing the engine. Any failure (no file, a restore error) falls
 // back to the plain boot below, so the snapshot is only ever an optimisation.
 async function snapshotBoot() {
@@ -40,6 +40,38 @@ async function snapshotBoot() {
     throw new Error("the snapshot holds no engine");
   }
   return { browser, boot: "snapshot" };
+}
+
+// Which boot, when the build made a snapshot. The snapshot saves the CPU time of starting
+// Python and importing the engine (1.5 to 6 s on the benchmark machine) but is about 5 MB
+// more to download than the plain boot (4.5 s at 9 Mbit/s), so it only pays where
+// downloading is cheap. Both boots need pyodide.asm.mjs first: it is loaded here (Pyodide's
+// own import of it then reuses the module) and its transfer is timed. At or above
+// BUILD.snapshotMinMbps the snapshot is taken; on a slower link (a phone) the plain boot.
+// When the file came from the browser's cache (a repeat visit), the snapshot is used only if
+// it is in the cache too, so a repeat visit downloads nothing either way. `worker.js?boot=plain`
+// or `?boot=snapshot` chooses without measuring (tests, and operators who know their users).
+const asked = new URL(import.meta.url).searchParams.get("boot");
+
+async function chooseBoot() {
+  if (BUILD.boot !== "snapshot") return { boot: "plain", why: "built" };
+  if (asked === "plain" || asked === "snapshot") return { boot: asked, why: "asked" };
+  const url = pyodideURL + "pyodide.asm.mjs";
+  await import(url);
+  const entry = performance.getEntriesByName(url).pop();
+  if (entry && entry.transferSize > 0 && entry.encodedBodySize > 0 && entry.responseStart > 0) {
+    const seconds = Math.max(entry.responseEnd - entry.responseStart, 1) / 1000;
+    const mbps = Math.round(entry.encodedBodySize * 8 / 1e6 / seconds * 10) / 10;
+    return mbps >= BUILD.snapshotMinMbps
+      ? { boot: "snapshot", why: "fast link", mbps }
+      : { boot: "plain", why: "slow link", mbps };
+  }
+  try {
+    const cached = await fetch(engineURL + "snapshot.bin", { cache: "only-if-cached", mode: "same-origin" });
+    if (cached.body) cached.body.cancel();
+    if (cached.ok) return { boot: "snapshot", why: "cached" };
+  } catch (err) { /* not in the cache */ }
+  return { boot: "plain", why: entry ? "not cached" : "link unknown" };
 }
 
 async function plainBoot() {
@@ -95,8 +127,9 @@ stalled.catch(() => {});
 
 const ready = Promise.race([stalled, (async () => {
   const started = performance.now();
+  const choice = await chooseBoot();
   let rt;
-  if (BUILD.boot === "snapshot") {
+  if (choice.boot === "snapshot") {
     try {
       rt = await snapshotBoot();
     } catch (err) { // reported in the ready message: the page still works, more slowly
@@ -106,6 +139,7 @@ const ready = Promise.race([stalled, (async () => {
   } else {
     rt = await plainBoot();
   }
+  rt.choice = choice;
   rt.bootMs = performance.now() - started;
   return rt;
 })()]);
@@ -119,7 +153,8 @@ async function prepare(msg) {
     const rt = await ready;
     await loaded;
     postMessage({ type: "ready", council: msg.council, bootMs: rt.bootMs, boot: rt.boot,
-      built: BUILD.boot, snapshotError: rt.snapshotError || "" });
+      built: BUILD.boot, chosen: rt.choice.boot, why: rt.choice.why, mbps: rt.choice.mbps ?? null,
+      snapshotError: rt.snapshotError || "" });
   } catch (err) {
     postMessage({ type: "boot-error", council: msg.council, message: String(err && err.message || err) });
   }
