@@ -195,11 +195,20 @@ class Bytes:
         return sum(size for path, size in self.items if path.startswith(prefix))
 
 
-def new_context(browser, plain: bool):
+def new_context(browser, plain: bool, force_snapshot: bool = False):
     ctx = browser.new_context()
     ctx.add_init_script(INIT_SCRIPT)
     if plain:
         ctx.route("**/assets/engine/*/snapshot.bin", lambda route: route.abort())
+    if force_snapshot:  # the worker as if opened with ?boot=snapshot: no link timing
+        def forced(route):
+            line = 'const asked = new URL(import.meta.url).searchParams.get("boot");'
+            body = route.fetch().text()
+            if line not in body:
+                raise RuntimeError("worker.js no longer reads ?boot=: update bench.py")
+            body = body.replace(line, 'const asked = "snapshot";', 1)
+            route.fulfill(body=body, headers={"Content-Type": "text/javascript"})
+        ctx.route("**/assets/da/worker.js", forced)
     return ctx
 
 
@@ -227,9 +236,9 @@ THROTTLE = {"offline": False, "latency": 170, "downloadThroughput": 9_000_000 / 
             "uploadThroughput": 9_000_000 / 8}
 
 
-def throttled_visit(browser, url: str, plain: bool) -> dict:
+def throttled_visit(browser, url: str, plain: bool, force_snapshot: bool = False) -> dict:
     """A cold first visit to a tool page over the emulated link: bytes and times."""
-    ctx = new_context(browser, plain)
+    ctx = new_context(browser, plain, force_snapshot)
     counter = Bytes()
     ctx.on("requestfinished", counter.on_finished)
     page = ctx.new_page()
@@ -248,12 +257,16 @@ def throttled_visit(browser, url: str, plain: bool) -> dict:
 def throttled(browser, base: str, runs: int) -> dict:
     out = {"link": "9 Mbit/s down and up, 170 ms latency (CDP Network.emulateNetworkConditions)",
            "runs": runs}
-    for name, plain in (("auto", False), ("plain", True)):
-        rows = [throttled_visit(browser, base + TOOL_PAGE, plain) for _ in range(runs)]
+    # auto: the worker times the link and chooses; plain: the snapshot refused; snapshot: the
+    # worker told to restore the snapshot whatever the link (what the snapshot costs here)
+    for name, plain, force in (("auto", False, False), ("plain", True, False), ("snapshot", False, True)):
+        rows = [throttled_visit(browser, base + TOOL_PAGE, plain, force) for _ in range(runs)]
         out[name] = {"engine_ready_ms": median([r["engine_ready_ms"] for r in rows]),
                      "first_question_ms": median([r["first_question_ms"] for r in rows]),
                      "bytes_first_visit": int(statistics.median([r["bytes"] for r in rows])),
                      "boot": sorted({r["boot"] or "unknown" for r in rows}),
+                     "boot_why": sorted({r["boot_why"] or "unknown" for r in rows}),
+                     "link_mbps_timed": [r["link_mbps"] for r in rows],
                      "largest_files": rows[-1]["largest"]}
     return out
 
@@ -427,6 +440,8 @@ def main() -> int:
     snap_gz = Path(str(snap) + ".gz")
     result.update({
         "boot_paths_seen": sorted(b or "unknown" for b in boots),
+        "cold_boot_why": [r["boot_why"] for r in cold],
+        "cold_link_mbps_timed": [r["link_mbps"] for r in cold],
         "step_ms_p50": percentile(step_ms, 0.5),
         "step_ms_p95": percentile(step_ms, 0.95),
         "steps": len(step_ms),
