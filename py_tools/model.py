@@ -187,25 +187,29 @@ def to_data(obj):
     return obj
 
 
-def _hints(cls):
-    return typing.get_type_hints(cls, vars(sys.modules[__name__]))
+def _hints(cls, known: dict):
+    """A dataclass's resolved field types, worked out once per class for one `from_data` call
+    (resolving string annotations is most of the cost of loading a council's rules)."""
+    if cls not in known:
+        known[cls] = typing.get_type_hints(cls, vars(sys.modules[__name__]))
+    return known[cls]
 
 
-def _build(tp, data):
+def _build(tp, data, known: dict):
     if data is None:
         return None
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Union or origin is types.UnionType:
         inner = [a for a in args if a is not type(None)]
-        return _build(inner[0], data)
+        return _build(inner[0], data, known)
     if origin is tuple:
-        return tuple(_build(args[0], x) for x in data)
+        return tuple(_build(args[0], x, known) for x in data)
     if origin is dict:
-        return {k: _build(args[1], v) for k, v in data.items()}
+        return {k: _build(args[1], v, known) for k, v in data.items()}
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {f.name: _build(hints[f.name], data[f.name])
+        hints = _hints(tp, known)
+        kwargs = {f.name: _build(hints[f.name], data[f.name], known)
                   for f in dataclasses.fields(tp) if f.name in data}
         return tp(**kwargs)
     return data
@@ -213,4 +217,4 @@ def _build(tp, data):
 
 def from_data(cls, data):
     """Plain data (as made by `to_data`) back to the dataclass `cls`."""
-    return _build(cls, data)
+    return _build(cls, data, {})
