@@ -57,7 +57,7 @@ async function chooseBoot() {
   if (BUILD.boot !== "snapshot") return { boot: "plain", why: "built" };
   if (asked === "plain" || asked === "snapshot") return { boot: asked, why: "asked" };
   const url = pyodideURL + "pyodide.asm.mjs";
-  await import(url);
+  await Promise.all([import(url), import(pyodideURL + "pyodide.mjs")]); // both boots need both
   const entry = performance.getEntriesByName(url).pop();
   if (entry && entry.transferSize > 0 && entry.encodedBodySize > 0 && entry.responseStart > 0) {
     const seconds = Math.max(entry.responseEnd - entry.responseStart, 1) / 1000;
