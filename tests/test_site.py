@@ -324,3 +324,26 @@ def test_no_unfilled_placeholders_on_any_built_page(site_dir):
     assert not left, left
     # and the check would see one
     assert PLACEHOLDER.findall("<p>refer cases of {marac_threshold}+ ticks</p>")
+
+
+def test_every_page_preloads_its_blocking_scripts_early_and_fetches_each_once(context, page, site_url, site_dir):
+    """On a slow link Chromium fetched a page's scripts one after another (a round trip each)
+    and the tools mounted only after the last: each blocking script is preloaded just after the
+    Content Security Policy, and the browser reuses the preload (one request per script)."""
+    script = re.compile(r'<script src="([^"]+)"(?![^>]*\basync\b)[^>]*>')
+    for html_file in sorted(site_dir.rglob("index.html")):
+        text = html_file.read_text(encoding="utf-8")
+        head = text[:text.index("</head>")]
+        csp, first_script = head.index("Content-Security-Policy"), head.find("<script")
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="script">', head)
+        where = html_file.relative_to(site_dir)
+        assert set(preloads) == set(script.findall(text)), where
+        assert preloads and all(csp < head.index(f'href="{src}" as="script"') < first_script
+                                for src in preloads), where
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url) if r.resource_type == "script" else None)
+    page.goto(site_url + "/tools/dover/contractor-duties/")
+    page.wait_for_selector("[data-tool=contractor-duties][data-engine=ready]", timeout=120_000)
+    names = [urlparse(url).path.rsplit("/", 1)[-1] for url in seen]
+    assert "widget.js" in names and any(n.startswith("bundle.") for n in names)
+    assert len(names) == len(set(names)), f"a script fetched twice: {sorted(names)}"
