@@ -231,18 +231,18 @@ def on_page_content(html, **kwargs):
 
 
 _BLOCKING_SCRIPT = re.compile(r'<script src="([^"]+)"(?![^>]*\basync\b)[^>]*>')
+_AFTER_CSP = '<meta name="referrer" content="no-referrer">'  # the last tag of main.html's csp()
 
 
-def preload_body_scripts(output: str) -> str:
+def preload_scripts(output: str) -> str:
     """A `<link rel="preload">` early in the head (just after the Content Security Policy) for
     each blocking script of the page: the head's (material-state.js, search-on-demand.js) and
     those at the end of the body (Material's bundle, the tools' widget.js). On a slow link
     Chromium otherwise fetches them one after another, and the tools mount only after them."""
-    head_end = output.find("</head>")
-    anchor = output.find('<meta name="referrer" content="no-referrer">')
-    if head_end < 0 or not 0 <= anchor < head_end:
+    anchor = output.find(_AFTER_CSP)
+    if not 0 <= anchor < output.find("</head>"):
         return output
-    anchor += len('<meta name="referrer" content="no-referrer">')
+    anchor += len(_AFTER_CSP)
     links = "".join(f'<link rel="preload" href="{src}" as="script">'
                     for src in dict.fromkeys(_BLOCKING_SCRIPT.findall(output, anchor)))
     return output[:anchor] + links + output[anchor:]
@@ -251,9 +251,9 @@ def preload_body_scripts(output: str) -> str:
 def on_post_page(output, **kwargs):
     """Abbreviations explained wherever a glossary term appears in a page's article: once per
     page, for the words the Markdown abbreviations do not reach (generated tables, outlines,
-    tools, the page's metadata). Body scripts preloaded from the head."""
+    tools, the page's metadata). The page's scripts preloaded from the head."""
     from py_tools import render
-    output = preload_body_scripts(output)
+    output = preload_scripts(output)
     start, end = output.find("<article"), output.rfind("</article>")
     if start < 0 or end < start:
         return output

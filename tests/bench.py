@@ -69,6 +69,7 @@ INIT_SCRIPT = r"""
   const Native = window.Worker;
   if (Native) {
     window.Worker = function (url, opts) {
+      if (window.__daAskBoot) { url = new URL(url, location.href); url.searchParams.set("boot", window.__daAskBoot); }
       const w = new Native(url, opts);
       w.addEventListener("message", (ev) => {
         const m = ev.data || {};
@@ -200,15 +201,8 @@ def new_context(browser, plain: bool, force_snapshot: bool = False):
     ctx.add_init_script(INIT_SCRIPT)
     if plain:
         ctx.route("**/assets/engine/*/snapshot.bin", lambda route: route.abort())
-    if force_snapshot:  # the worker as if opened with ?boot=snapshot: no link timing
-        def forced(route):
-            line = 'const asked = new URL(import.meta.url).searchParams.get("boot");'
-            body = route.fetch().text()
-            if line not in body:
-                raise RuntimeError("worker.js no longer reads ?boot=: update bench.py")
-            body = body.replace(line, 'const asked = "snapshot";', 1)
-            route.fulfill(body=body, headers={"Content-Type": "text/javascript"})
-        ctx.route("**/assets/da/worker.js", forced)
+    if force_snapshot:  # the worker opened with ?boot=snapshot: no link timing (INIT_SCRIPT)
+        ctx.add_init_script('window.__daAskBoot = "snapshot";')
     return ctx
 
 
