@@ -30,7 +30,7 @@ chromium:
 	  else echo "chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
 	fi
 
-# Debian's Graphviz: `dot` draws the rules flowcharts at build time (py_tools/flowchart.py).
+# Debian's Graphviz: `dot` draws the rules flowcharts at build time (py_tools/publications/flowchart.py).
 graphviz:
 	@if ! command -v dot >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \

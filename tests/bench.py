@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from py_tools.serve import serve_in_thread  # noqa: E402
+from py_tools.site_build.serve import serve_in_thread  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic",
@@ -171,7 +171,7 @@ def timed_build() -> float | None:
 
 
 def paths_time() -> float:
-    from py_tools import build, paths
+    from py_tools.rules import build, paths
     bundle = build.load()
     started = time.perf_counter()
     paths.all_paths(bundle)

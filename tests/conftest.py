@@ -27,7 +27,7 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def bundle():
-    from py_tools import build
+    from py_tools.rules import build
     return build.load()
 
 
@@ -47,7 +47,7 @@ def site_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(site_dir):
-    from py_tools.serve import serve_in_thread
+    from py_tools.site_build.serve import serve_in_thread
     server, url = serve_in_thread(site_dir)
     yield url
     server.shutdown()

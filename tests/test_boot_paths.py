@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from py_tools import browser as py_browser
-from py_tools import engine
+from py_tools.engine import browser as py_browser
+from py_tools.engine import engine
 
 TOOL, COUNCIL = "referral-routes", "rbkc"
 PAGE = f"/tools/{COUNCIL}/{TOOL}/"

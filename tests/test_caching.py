@@ -10,7 +10,7 @@ from urllib.error import HTTPError
 
 import pytest
 
-from py_tools.serve import serve_in_thread
+from py_tools.site_build.serve import serve_in_thread
 
 RUNTIME = re.compile(r"^/assets/(pyodide|engine|rules)/")
 
@@ -29,7 +29,7 @@ def fetch(url, headers=None):
 
 
 def test_runtime_folders_are_versioned_or_hashed(site_dir):
-    from py_tools import site_runtime
+    from py_tools.site_build import site_runtime
     built = described(site_dir)
     assert built["pyodide"] == f"pyodide/{site_runtime.pyodide_version()}/"
     assert re.fullmatch(r"engine/[0-9a-f]{12}/", built["engine"])

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import build, engine, outline, paths
-from py_tools.record import record_text
+from py_tools.rules import build, paths
+from py_tools.engine import engine
+from py_tools.publications import outline
+from py_tools.engine.record import record_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ import dataclasses
 import re
 from html.parser import HTMLParser
 
-from py_tools import compare
-from py_tools.model import ActionDef
+from py_tools.publications import compare
+from py_tools.engine.model import ActionDef
 
 
 class Cells(HTMLParser):

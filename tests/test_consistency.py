@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from py_tools import engine
+from py_tools.engine import engine
 
 # Referrals that pass information about the survivor to another agency.
 REFERRALS = {"marac_referral", "marac_high_risk_no_dash", "marac_professional_judgement", "marac_repeat",

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from py_tools import browser, build, deadlines
+from py_tools.engine import browser, deadlines
+from py_tools.rules import build
 
 HOLIDAYS = frozenset(build.bank_holidays(today=dt.date(2026, 11, 25)))
 
@@ -44,7 +45,7 @@ def test_report_time_must_be_a_date_and_time():
 
 def _outcome_facts(bundle, tool, council):
     """Answer every question with its first option until the outcome."""
-    from py_tools import engine
+    from py_tools.engine import engine
     facts = {}
     while True:
         step = engine.decide(bundle, tool, council, facts)

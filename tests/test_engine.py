@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import build, engine
-from py_tools.model import Bundle, from_data, to_data
+from py_tools.rules import build
+from py_tools.engine import engine
+from py_tools.engine.model import Bundle, from_data, to_data
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
-PY_TOOLS = TESTS.parent / "py_tools"
+PY_TOOLS = TESTS.parent / "py_tools" / "engine"
 TOOL = "referral-routes"
 ORDER = ["immediate_danger", "dash_score", "children_in_household", "tenure"]
 # a complete case for each council: low score, no children, council tenant
@@ -300,10 +301,10 @@ def _local_imports(tree: ast.Module) -> set[str]:
             else:
                 out.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("py_tools"):
-            rest = node.module.split(".")[1:]
+            rest = node.module.split(".")[2:]
             out.update(rest[:1] or [a.name for a in node.names])
         elif isinstance(node, ast.Import):
-            out.update(a.name.split(".")[1] for a in node.names if a.name.startswith("py_tools."))
+            out.update(a.name.split(".")[2] for a in node.names if a.name.startswith("py_tools.engine."))
     return out
 
 
@@ -320,11 +321,11 @@ def engine_modules() -> list[str]:
 
 
 def test_engine_closure_is_what_the_browser_gets():
-    hooks = ast.parse((PY_TOOLS / "mkdocs_hooks.py").read_text(encoding="utf-8"))
+    hooks = ast.parse((TESTS.parent / "py_tools" / "site_build" / "mkdocs_hooks.py").read_text(encoding="utf-8"))
     shipped = None
     for node in hooks.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BROWSER_MODULES" for t in node.targets):
-            shipped = {name.removesuffix(".py") for name in ast.literal_eval(node.value)}
+            shipped = {name.removeprefix("engine/").removesuffix(".py") for name in ast.literal_eval(node.value)}
     assert shipped is not None, "mkdocs_hooks.BROWSER_MODULES not found"
     missing = set(engine_modules()) - shipped
     assert not missing, f"imported by the engine but not shipped in py_tools.zip: {sorted(missing)}"
@@ -358,7 +359,7 @@ def test_engine_module_is_pure(name):
                 label = getattr(target, "attr", getattr(target, "id", ""))
                 if label in CACHES:
                     problems.append(f"line {node.lineno}: cached {node.name} (hidden state)")
-    assert not problems, f"py_tools/{name}.py is not pure:\n" + "\n".join(problems)
+    assert not problems, f"py_tools/engine/{name}.py is not pure:\n" + "\n".join(problems)
 
 
 def _module_containers(tree: ast.Module) -> dict[str, int]:

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from py_tools import browser, engine, paths
-from py_tools.model import DUTIES
+from py_tools.engine import browser, engine
+from py_tools.rules import paths
+from py_tools.engine.model import DUTIES
 
 ALLOWED = (engine.BadValue, engine.UnknownTool, engine.UnknownCouncil)
 FAST = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -65,8 +65,8 @@ def test_council_added_without_code_changes(tmp_path):
     dest = _copy_project(tmp_path)
     result = _build(dest)
     if result.returncode != 0 and "bad citation 'testshire:" in result.stdout + result.stderr:
-        line = CITE_LINE.search((ROOT / "py_tools" / "loader.py").read_text()).group(0)
-        pytest.fail("adding a council needs a code change: py_tools/loader.py has\n    " + line +
+        line = CITE_LINE.search((ROOT / "py_tools" / "rules" / "loader.py").read_text()).group(0)
+        pytest.fail("adding a council needs a code change: py_tools/rules/loader.py has\n    " + line +
                     "\nwhich names the four councils. One-line fix: replace it with\n    " +
                     GENERIC_CITE + "\n(validate.py already refuses a citation of another "
                     "council's documents, so the prefix need not be listed).")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import paths
+from py_tools.rules import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "paths.txt"

@@ -16,7 +16,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from py_tools import anchors, fidelity, importer, loader
+from py_tools.rules import anchors, loader
+from py_tools.authoring import fidelity, importer
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "docs" / "policies"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import build, loader, validate
+from py_tools.rules import build, loader, validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -252,7 +252,7 @@ def test_unknown_needs_the_ask_when_unsure_action_and_is_accepted_only_where_all
                               "the tree's actions need 'ask_when_unsure'"]
     root = make(tmp_path / "b", [edit, (TREE, "actions:\n", "actions:\n  ask_when_unsure: Ask when unsure\n")])
     bundle = build.load(root=root, policies=POLICIES)
-    from py_tools import engine
+    from py_tools.engine import engine
     children = bundle.facts["children_in_household"]
     assert engine.parse_answer(children, "unknown") == "unknown"
     assert engine.answer_label(children, "unknown") == "I don't know"
@@ -283,7 +283,7 @@ def test_never_silent_action_left_out_by_a_council(tmp_path):
 
 
 def _coverage(root):
-    from py_tools import coverage
+    from py_tools.rules import coverage
     bundle = build.load(root=root, policies=POLICIES)
     return coverage.report(bundle, "dover", root, POLICIES)
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import build, engine, loader, new_council, review
-from py_tools.record import record_text
+from py_tools.rules import build, loader
+from py_tools.engine import engine, review
+from py_tools.authoring import new_council
+from py_tools.engine.record import record_text
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE = shutil.ignore_patterns(".venv", "node_modules", "site", ".git", "__pycache__",
@@ -136,7 +138,7 @@ def test_site_builds_and_its_tools_show_the_banner(project):
     assert "data-not-reviewed" in overview
     assert NAME in (site / "index.html").read_text(encoding="utf-8")
     # the copied source is covered by the fidelity check like the seeds
-    from py_tools import fidelity
+    from py_tools.authoring import fidelity
     docs = fidelity.documents(project)
     assert docs["Kentish domestic abuse policy.docx"] == "policies/kentish-domestic-abuse-housing-policy/index.html"
     result = fidelity.check(project / "sources" / "Kentish domestic abuse policy.docx", page)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from py_tools import build, paths
+from py_tools.rules import build, paths
 
 ACTION_KEYS = ("code", "duty", "cite", "text", "about", "related")
 SAMPLE_EVERY = 5
@@ -55,7 +55,7 @@ def project(actions: list[dict]) -> list[dict]:
 def test_the_site_ships_the_validated_rules(bundle, site_dir):
     """The worker loads exactly the bundles the tests validate (same serialisation): one per
     council, each that council's share of the validated bundle."""
-    from py_tools import site_runtime
+    from py_tools.site_build import site_runtime
     described = json.loads((site_dir / "assets" / "engine" / "build.json").read_text(encoding="utf-8"))
     rules = site_dir / "assets" / described["rules"]
     assert sorted(p.stem for p in rules.glob("*.json") if p.stem != "index") == sorted(bundle.councils)

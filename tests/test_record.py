@@ -1,8 +1,8 @@
 """The decision record: review-date warning and "because" lines (issue 10, finding 8)."""
 from __future__ import annotations
 
-from py_tools import engine
-from py_tools.record import record_text
+from py_tools.engine import engine
+from py_tools.engine.record import record_text
 
 
 def _rbkc_outcome(bundle):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from py_tools import browser, engine, review
-from py_tools.record import record_text
+from py_tools.engine import browser, engine, review
+from py_tools.engine.record import record_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_privacy import drive_to_outcome  # noqa: E402

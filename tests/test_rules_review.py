@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ROOT
-from py_tools import build, changes, engine, flowchart, outline, paths, render, rulebook, signoff
+from py_tools.rules import build, paths
+from py_tools.publications import changes, flowchart, outline, rulebook, signoff
+from py_tools.engine import engine, render
 
 PAIRS = [(t, c) for t in ("referral-routes", "consent-override", "accommodation-options",
                           "contractor-duties") for c in ("rbkc", "tmbc", "dover", "camden")]
@@ -82,7 +84,7 @@ def article(html: str) -> str:
 def test_every_widget_step_shows_no_code_names(bundle):
     """Every question and every outcome of every path, rendered by the same Python the browser
     runs, with its decision record."""
-    from py_tools.record import record_text
+    from py_tools.engine.record import record_text
     names = code_names(bundle)
     rendered = 0
     for tool, council in PAIRS:
@@ -212,7 +214,7 @@ def test_a_new_answer_option_appears_in_the_outline_by_itself(bundle):
     """Branch labels come from the engine's option list: a third answer is shown without
     any change to the outline code (as "I don't know" will be)."""
     import dataclasses
-    from py_tools.model import Fact, Option
+    from py_tools.engine.model import Fact, Option
     fact = bundle.facts["consent_obtainable"]
     extra = dataclasses.replace(fact, type="choice", options=(Option("yes", "Yes"), Option("no", "No"),
                                                               Option("unknown", "I don't know")))
@@ -224,7 +226,7 @@ def test_a_new_answer_option_appears_in_the_outline_by_itself(bundle):
 def test_i_dont_know_is_shown_on_the_protective_branch(bundle):
     """"I don't know" sits with the answer the engine routes it as: with "yes" for a high-risk
     or safeguarding question, with "no" for "is the person asking confirmed?"."""
-    from py_tools import engine
+    from py_tools.engine import engine
     lines = [t for _, t in outline.outline(bundle, "consent-override", "tmbc")]
     checked = 0
     for i, text in enumerate(lines):

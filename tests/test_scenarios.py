@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from py_tools import engine
+from py_tools.engine import engine
 
 FOLDER = Path(__file__).parent / "scenarios"
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from py_tools import anchors, services
+from py_tools.rules import anchors, services
 
 
 @pytest.fixture(scope="module")

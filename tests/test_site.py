@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from py_tools import fidelity
+from py_tools.authoring import fidelity
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY_PAGES = {  # url path -> markdown page

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from py_tools import site_runtime, snapshot
-from py_tools.mkdocs_hooks import BROWSER_MODULES
+from py_tools.site_build import site_runtime, snapshot
+from py_tools.site_build.mkdocs_hooks import BROWSER_MODULES
 
 
 def test_failing_snapshot_fails_the_build(tmp_path, monkeypatch, bundle):

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import synthetic
-from py_tools import browser as py_browser
-from py_tools import engine
-from py_tools.serve import serve_in_thread
+from py_tools.engine import browser as py_browser
+from py_tools.engine import engine
+from py_tools.site_build.serve import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 MANY = 16  # synthetic councils added to the four: more than site_scope.NAV_COUNCILS
@@ -154,7 +154,7 @@ def test_many_council_build_boots_fast(many_site, site_dir, browser):
     # a tool page is no bigger than in the four-council build (navigation lists a Councils page)
     page = lambda s: (s / "tools" / "dover" / "referral-routes" / "index.html").stat().st_size  # noqa: E731
     assert page(site) <= page(site_dir) * 1.05
-    from py_tools import build
+    from py_tools.rules import build
     many_bundle = build.load(project / "decision_trees", project / "docs" / "policies")
     council = codes[-1]
     seen = boot_in_browser(browser, site, council)

@@ -1,7 +1,8 @@
 """Accommodation options: realistic cases per council, taken from each council's own text."""
 import pytest
 
-from py_tools import engine, paths
+from py_tools.engine import engine
+from py_tools.rules import paths
 
 TOOL = "accommodation-options"
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from py_tools import engine, paths
+from py_tools.engine import engine
+from py_tools.rules import paths
 
 TOOL = "consent-override"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")

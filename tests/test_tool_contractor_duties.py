@@ -5,7 +5,8 @@ RBKC, TMBC and Camden are silent: every outcome there is a `not_covered` item wi
 """
 import pytest
 
-from py_tools import engine, paths
+from py_tools.engine import engine
+from py_tools.rules import paths
 
 TOOL = "contractor-duties"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")

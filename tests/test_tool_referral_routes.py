@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from py_tools import engine, paths
+from py_tools.engine import engine
+from py_tools.rules import paths
 
 TOOL = "referral-routes"
 COUNCILS = ("rbkc", "tmbc", "dover", "camden")

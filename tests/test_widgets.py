@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from py_tools import engine
-from py_tools.record import DUTY_HEADINGS, record_text
+from py_tools.engine import engine
+from py_tools.engine.record import DUTY_HEADINGS, record_text
 
 DUTIES = [duty for duty, _ in DUTY_HEADINGS]
 TOOLS = ("referral-routes", "consent-override", "accommodation-options", "contractor-duties")

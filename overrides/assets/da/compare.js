@@ -1,5 +1,5 @@
 // Compare councils: show or hide each council's column as the reader ticks the boxes of
-// [data-compare-chooser] (made by py_tools/compare_choice.py). Display only: no decision
+// [data-compare-chooser] (made by py_tools/publications/compare_choice.py). Display only: no decision
 // logic, nothing stored; without JavaScript every column stays visible.
 (function () {
   "use strict";

@@ -1,6 +1,6 @@
 // Web Worker: boots Pyodide from the site's own files, imports the same py_tools engine
 // the tests run, and answers widget messages. It holds each widget's answers in memory
-// only; every decision is made by Python (py_tools/browser.py).
+// only; every decision is made by Python (py_tools/engine/browser.py).
 //
 // The build rewrites the next line with this build's folders (versioned or content-hashed,
 // so a server may cache their files as immutable) and the boot path it chose and verified.
@@ -10,7 +10,7 @@ const here = new URL("../", import.meta.url);
 const pyodideURL = new URL(BUILD.pyodide, here).href;
 const engineURL = new URL(BUILD.engine, here).href;
 const rulesURL = new URL(BUILD.rules, here).href;
-// the standard library trimmed to what the engine imports (py_tools/site_runtime.py), if built
+// the standard library trimmed to what the engine imports (py_tools/site_build/site_runtime.py), if built
 const stdlib = BUILD.stdlib ? { stdLibURL: new URL(BUILD.stdlib, here).href } : {};
 const sessions = new Map(); // widget id -> {tool, council, facts}
 const rulesText = new Map(); // council code -> Promise of its bundle's JSON text
@@ -23,7 +23,7 @@ async function fetchOk(url, kind) {
 }
 
 // Snapshot boot: the build saves Pyodide's memory with the engine imported
-// (assets/engine/<hash>/snapshot.bin, made by py_tools/snapshot.mjs); restoring it skips
+// (assets/engine/<hash>/snapshot.bin, made by py_tools/site_build/snapshot.mjs); restoring it skips
 // starting Python and importing the engine. Any failure (no file, a restore error) falls
 // back to the plain boot below, so the snapshot is only ever an optimisation.
 async function snapshotBoot() {
@@ -82,7 +82,7 @@ async function plainBoot() {
   ]);
   pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/engine" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/engine')");
-  const browser = pyodide.pyimport("py_tools.browser");
+  const browser = pyodide.pyimport("py_tools.engine.browser");
   return { browser, boot: "plain" };
 }
 

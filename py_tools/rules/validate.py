@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from . import engine, paths
-from .model import END, Bundle, Condition, Tree
+from py_tools.engine import engine
+from . import paths
+from py_tools.engine.model import END, Bundle, Condition, Tree
 
 PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
@@ -170,7 +171,7 @@ def check_paths(bundle: Bundle) -> list[str]:
 def validate(bundle: Bundle) -> list[str]:
     errors = [e for tree in bundle.trees.values() for e in check_tree(bundle, tree)]
     errors += check_profiles(bundle)
-    from .new_council import check as check_not_reviewed  # issue 13: skeleton profiles
+    from py_tools.authoring.new_council import check as check_not_reviewed  # issue 13: skeleton profiles
     errors += check_not_reviewed(bundle)
     if not errors:  # walking broken trees only repeats the structural errors
         errors += check_paths(bundle)

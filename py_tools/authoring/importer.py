@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORMATS = (".txt", ".md", ".docx", ".pdf")
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 

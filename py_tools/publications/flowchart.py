@@ -1,5 +1,5 @@
 """A flowchart of one tool for one council, drawn at build time by Graphviz `dot` from the
-same rule reading as the outline (py_tools/rulebook.py), as an inline SVG.
+same rule reading as the outline (py_tools/publications/rulebook.py), as an inline SVG.
 
 The SVG needs no JavaScript and no library in the browser: questions are boxes, the answers
 are on the edges, the duties a branch adds are notes with their counts, each outcome says how
@@ -14,7 +14,7 @@ import subprocess
 import textwrap
 
 from . import outline, rulebook
-from .model import END, Bundle
+from py_tools.engine.model import END, Bundle
 from .rulebook import DUTY_WORDS
 
 DOT = "dot"

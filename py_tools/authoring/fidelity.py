@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # source file -> built page (relative to site/) that must hold it
 DOCUMENTS = {
@@ -30,7 +30,7 @@ DOCUMENTS = {
 def documents(root: Path = ROOT) -> dict[str, str]:
     """DOCUMENTS, plus each policy page whose front matter names a file in sources/ (a page
     written by `import-policy`), so that a new council's document is checked too."""
-    from .anchors import front_matter
+    from py_tools.rules.anchors import front_matter
     found = dict(DOCUMENTS)
     for page in sorted((root / "docs" / "policies").glob("*.md")):
         source = str(front_matter(page).get("source", "") or "")

@@ -1,5 +1,5 @@
 """`make dev`: MkDocs' live-reload server over the sources, for editors of policy pages and
-rule files. The build hooks (py_tools/mkdocs_hooks.py) skip the slow steps when DA_DEV=1;
+rule files. The build hooks (py_tools/site_build/mkdocs_hooks.py) skip the slow steps when DA_DEV=1;
 a broken rule file does not stop the server: its errors, each starting with file:line, are
 printed in the terminal and shown at the top of every page until it is fixed.
 """

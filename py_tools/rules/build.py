@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from . import anchors, loader, validate
-from .model import Bundle, Council, Document, to_data
+from py_tools.engine.model import Bundle, Council, Document, to_data
 
 
 class InvalidRules(ValueError):
@@ -43,7 +43,7 @@ def check_coverage(bundle: Bundle, root: Path = loader.TREES, policies: Path = a
     whose rules are not yet reviewed (a new council's skeleton) is shown as a preview with a
     banner instead, and `validate` lists what is left."""
     from . import coverage
-    from .new_council import unreviewed_councils
+    from py_tools.authoring.new_council import unreviewed_councils
     waiting = unreviewed_councils(bundle)  # a preview: what is left is listed, not an error yet
     errors = validate.never_silent(bundle, waiting) + coverage.problems(bundle, root, policies, waiting)
     if errors:

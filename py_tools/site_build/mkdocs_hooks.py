@@ -15,15 +15,17 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from py_tools import anchors, build, loader, site_scope  # noqa: E402
+from py_tools.rules import anchors, build, loader  # noqa: E402
+from py_tools.site_build import site_scope
 
 # The engine modules the browser needs: no YAML, no file I/O.
-BROWSER_MODULES = ("__init__.py", "model.py", "engine.py", "record.py", "render.py", "browser.py",
-                   "deadlines.py", "review.py")
+BROWSER_MODULES = ("__init__.py", "engine/__init__.py", "engine/model.py", "engine/engine.py",
+                   "engine/record.py", "engine/render.py", "engine/browser.py", "engine/deadlines.py",
+                   "engine/review.py")
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),
                   ("Glossary", "glossary.md"))
@@ -34,10 +36,10 @@ _state: dict = {}
 # errors (file:line) in the terminal and on every page instead of stopping the server.
 DEV = os.environ.get("DA_DEV", "") not in ("", "0")
 _last_good: dict = {}
-if __name__ != "py_tools.mkdocs_hooks":
-    # MkDocs loads this file by path; the macros import it as py_tools.mkdocs_hooks. Share
+if __name__ != "py_tools.site_build.mkdocs_hooks":
+    # MkDocs loads this file by path; the macros import it as py_tools.site_build.mkdocs_hooks. Share
     # one state, so that a rebuild under `mkdocs serve` reloads the rules for both.
-    import py_tools.mkdocs_hooks as _shared  # noqa: E402
+    import py_tools.site_build.mkdocs_hooks as _shared  # noqa: E402
     _state, _last_good = _shared._state, _shared._last_good
 
 
@@ -50,7 +52,7 @@ def rules():
         except (loader.LoadError, build.InvalidRules) as exc:
             if not (DEV and "bundle" in _last_good):
                 raise PluginError(f"decision_trees are invalid:\n{exc}") from None
-            from py_tools import dev
+            from py_tools.site_build import dev
             _state["dev_errors"] = dev.report(exc)
             everything = _last_good["bundle"]
         # the councils this build publishes (DA_COUNCILS or extra.da_councils): site_scope.py
@@ -97,7 +99,7 @@ def on_config(config):
     except site_scope.ScopeError as exc:
         raise PluginError(str(exc)) from None
     import shutil as _shutil
-    from py_tools import flowchart
+    from py_tools.publications import flowchart
     if _shutil.which(flowchart.DOT) is None:
         raise PluginError(flowchart.INSTALL_HINT)
     bundle = rules()
@@ -225,7 +227,7 @@ def on_page_markdown(markdown, **kwargs):
 def on_page_content(html, **kwargs):
     """Abbreviations explained on keyboard focus too (Material shows the tooltip)."""
     if _state.get("dev_errors"):  # make dev: the rule errors on every page
-        from py_tools import dev
+        from py_tools.site_build import dev
         html = dev.errors_html(_state["dev_errors"]) + html
     return html.replace("<abbr title=", '<abbr tabindex="0" title=')
 
@@ -252,7 +254,7 @@ def on_post_page(output, **kwargs):
     """Abbreviations explained wherever a glossary term appears in a page's article: once per
     page, for the words the Markdown abbreviations do not reach (generated tables, outlines,
     tools, the page's metadata). The page's scripts preloaded from the head."""
-    from py_tools import render
+    from py_tools.engine import render
     output = preload_scripts(output)
     start, end = output.find("<article"), output.rfind("</article>")
     if start < 0 or end < start:
@@ -303,9 +305,9 @@ def on_post_build(config):
     #                             before the runtime step writes its .gz and .br copies
     # the runtime, the engine and one rule bundle per council under versioned or
     # content-hashed folders, and the boot snapshot when the build's boot is `snapshot`
-    # (a snapshot that fails stops the build): see py_tools/site_runtime.py. `make dev`
+    # (a snapshot that fails stops the build): see py_tools/site_build/site_runtime.py. `make dev`
     # skips the slow steps (the plain boot, no snapshot, no .gz or .br copies).
-    from py_tools import site_runtime
+    from py_tools.site_build import site_runtime
     try:
         site_runtime.post_build(config, rules(), BROWSER_MODULES, dev=DEV)
     except site_runtime.RuntimeBuildError as exc:

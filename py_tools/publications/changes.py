@@ -16,11 +16,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import build, engine, paths
-from .model import Bundle
+from py_tools.rules import build, paths
+from py_tools.engine import engine
+from py_tools.engine.model import Bundle
 from .rulebook import DUTY_WORDS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULE_FOLDERS = ("decision_trees", "docs/policies")
 
 

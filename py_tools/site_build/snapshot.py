@@ -1,7 +1,7 @@
 """Build step: a Pyodide memory snapshot with the engine imported (no rules in it).
 
-Called at the end of the MkDocs build (py_tools/mkdocs_hooks.py on_post_build) when the
-build's boot is `snapshot`. Runs py_tools/snapshot.mjs in Node to make
+Called at the end of the MkDocs build (py_tools/site_build/mkdocs_hooks.py on_post_build) when the
+build's boot is `snapshot`. Runs py_tools/site_build/snapshot.mjs in Node to make
 assets/engine/<hash>/snapshot.bin, then restores it in a fresh Node process and runs a
 decision for every council's rules and for all of them together. The snapshot holds the
 engine only: the worker loads the page's council's rules after restoring it, so its size
@@ -16,10 +16,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .site_runtime import run_node
+from py_tools.site_build.site_runtime import run_node
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "py_tools" / "snapshot.mjs"
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).resolve().parent / "snapshot.mjs"
 
 
 class SnapshotFailed(Exception):

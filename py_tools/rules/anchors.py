@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Bundle, Link
+from py_tools.engine.model import Bundle, Link
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ROOT / "docs" / "policies"
 # `{: #id }` (attr_list); `{#id}` would clash with the macros plugin's Jinja comments.
 _ID = re.compile(r"\{:?\s*#([a-z0-9][a-z0-9\-]*)[ }.]")

@@ -8,7 +8,7 @@ import re
 from html import escape
 
 from . import rulebook
-from .model import Bundle
+from py_tools.engine.model import Bundle
 from .rulebook import DUTY_WORDS
 
 

@@ -1,10 +1,10 @@
-// Build step (called from py_tools/snapshot.py after the runtime is written): boot Pyodide
+// Build step (called from py_tools/site_build/snapshot.py after the runtime is written): boot Pyodide
 // in Node, import the engine, and save the memory as assets/engine/<hash>/snapshot.bin, so
 // the browser's worker can restore it instead of starting Python and importing the engine.
 // The snapshot holds no rules: the worker loads its council's bundle after restoring it.
 //
-//   node py_tools/snapshot.mjs make   SITE_DIR   -> writes the snapshot (see build.json)
-//   node py_tools/snapshot.mjs verify SITE_DIR   -> restores it and runs a decision for every
+//   node py_tools/site_build/snapshot.mjs make   SITE_DIR   -> writes the snapshot (see build.json)
+//   node py_tools/site_build/snapshot.mjs verify SITE_DIR   -> restores it and runs a decision for every
 //                                                   council's rules and for all of them together
 //
 // The worker reads the engine module back from the Python global `_da_browser`.
@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 
 const [mode, siteDir] = process.argv.slice(2);
 if (!["make", "verify"].includes(mode) || !siteDir) {
-  console.error("usage: node py_tools/snapshot.mjs make|verify SITE_DIR");
+  console.error("usage: node py_tools/site_build/snapshot.mjs make|verify SITE_DIR");
   process.exit(2);
 }
 const assets = path.resolve(siteDir, "assets");
@@ -33,7 +33,7 @@ function stdlibOption() {
 const IMPORT_ENGINE = `
 import sys
 sys.path.insert(0, '/home/pyodide/engine')
-import py_tools.browser as _da_browser
+import py_tools.engine.browser as _da_browser
 `;
 
 // Everything decide/apply/apply_all import lazily, imported now (then forgotten).

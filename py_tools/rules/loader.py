@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from .model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
+from py_tools.engine.model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
                     Document, Fact, Node, NotCovered, Option, Route, ToolProfile, Tree, Value)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TREES = ROOT / "decision_trees"
 CITE = re.compile(r"^[a-z][a-z0-9]*:[a-z0-9][a-z0-9.\-]*$")  # council:locator; council ownership is checked in validate
 TOOL_FILES = {tool: tool.replace("-", "_") + ".yaml" for tool in TOOLS}

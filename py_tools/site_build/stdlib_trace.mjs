@@ -1,10 +1,10 @@
-// Build step (py_tools/site_runtime.py): which standard-library files the engine uses.
+// Build step (py_tools/site_build/site_runtime.py): which standard-library files the engine uses.
 // Boots Pyodide in Node with the full standard library, imports the engine, drives every
 // tool through the same entry points the worker calls (start, answers, bad answers, back,
 // change, restart, the report time, the all-councils view), and prints the files of every
 // module then loaded from the standard library, as JSON.
 //
-//   node py_tools/stdlib_trace.mjs SITE_DIR
+//   node py_tools/site_build/stdlib_trace.mjs SITE_DIR
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,7 +25,7 @@ try {
   const files = py.runPython(`
 import sys, json
 sys.path.insert(0, '/home/pyodide/engine')
-import py_tools.browser as b
+import py_tools.engine.browser as b
 bundle = b.load(_texts[0])
 council = next(iter(bundle.councils))
 def walk(tool, apply):

@@ -22,7 +22,7 @@ TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/ja
          ".bin": "application/octet-stream"}
 
 
-# Files in these folders are named by a version or a content hash (py_tools/site_runtime.py):
+# Files in these folders are named by a version or a content hash (py_tools/site_build/site_runtime.py):
 # a changed file gets a new path, so browsers may keep them without asking again.
 IMMUTABLE = re.compile(r"^/assets/(pyodide|engine|rules)/[^/]+/")
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))

@@ -3,7 +3,7 @@
 `review_notices(council, tool)` shows the "rules not yet reviewed" banner of a new council's
 skeleton profiles and a box holding the "review date passed" notice as of the build date;
 in the browser, widget.js sends the viewer's date to the engine, which decides the notice
-again (py_tools/review.py), so a site built long ago still warns.
+again (py_tools/engine/review.py), so a site built long ago still warns.
 """
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import sys
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from py_tools import review  # noqa: E402
-from py_tools.mkdocs_hooks import rules  # noqa: E402
+from py_tools.engine import review  # noqa: E402
+from py_tools.site_build.mkdocs_hooks import rules  # noqa: E402
 
 
 def notices_html(bundle, council: str, tool: str = "", today: str | None = None) -> str:

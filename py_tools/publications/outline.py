@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from . import rulebook
-from .model import END, Bundle
+from py_tools.engine.model import END, Bundle
 from .rulebook import DUTY_WORDS
 
 

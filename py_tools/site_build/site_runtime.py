@@ -28,17 +28,17 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-from . import anchors, build
-from .model import Bundle
+from py_tools.rules import anchors, build
+from py_tools.engine.model import Bundle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_SOURCE = ROOT / "node_modules" / "pyodide"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
 COMPRESS = (".wasm", ".mjs", ".js", ".json", ".zip", ".css", ".html", ".bin")
 BOOTS = ("snapshot", "plain")
 STDLIBS = ("trimmed", "full")
-TRACE = ROOT / "py_tools" / "stdlib_trace.mjs"
+TRACE = Path(__file__).resolve().parent / "stdlib_trace.mjs"
 # Imported lazily by the standard library on paths the trace may not reach (error reports,
 # date parsing): kept in the trimmed standard library whatever the trace saw.
 STDLIB_ALWAYS = ("traceback.py", "linecache.py", "tokenize.py", "token.py", "_strptime.py",
@@ -161,7 +161,7 @@ def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot", stdlib: s
     (rules_dir / "index.json").write_text(index, encoding="utf-8")
 
     code_zip = engine_zip(modules)
-    script = (ROOT / "py_tools" / "snapshot.mjs").read_bytes() + TRACE.read_bytes()
+    script = (Path(__file__).resolve().parent / "snapshot.mjs").read_bytes() + TRACE.read_bytes()
     engine_hash = _hash(code_zip, version.encode(), boot.encode(), stdlib.encode(), script,
                         json.dumps(STDLIB_ALWAYS).encode())
     engine_dir = assets / "engine" / engine_hash
@@ -191,7 +191,7 @@ def finish(site: Path, described: dict, gzip_copies: bool = True) -> dict:
         raise RuntimeBuildError(f"{worker}: no `const BUILD = ... // @da-build` line to fill in")
     browser_view = {k: described[k] for k in ("boot", "pyodide", "engine", "rules", "stdlib")}
     browser_view.update(snapshotMinMbps=described["snapshot_min_mbps"])
-    line = f"const BUILD = {json.dumps(browser_view)}; // @da-build (written by py_tools/site_runtime.py)"
+    line = f"const BUILD = {json.dumps(browser_view)}; // @da-build (written by py_tools/site_build/site_runtime.py)"
     worker.write_text(WORKER_LINE.sub(lambda _: line, text, count=1), encoding="utf-8")
     for folder in (assets / described["pyodide"], assets / described["engine"],
                    assets / described["rules"], assets / "da") if gzip_copies else ():
@@ -264,7 +264,7 @@ def post_build(config, bundle: Bundle, modules, dev: bool = False) -> dict:
     """The whole step, as the MkDocs hook runs it; raises RuntimeBuildError on failure.
     `dev` (make dev, live reload): the plain boot, the whole standard library, no .gz copies,
     so a rebuild skips the slow steps."""
-    from . import snapshot
+    from py_tools.site_build import snapshot
     site = Path(config["site_dir"])
     boot = "plain" if dev else boot_choice(config)
     stdlib = "full" if dev else stdlib_choice()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import engine
-from .model import Bundle, Condition, Fact, Tree, ToolProfile
+from py_tools.engine import engine
+from py_tools.engine.model import Bundle, Condition, Fact, Tree, ToolProfile
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import re
 import sys
 from pathlib import Path
 
-from . import loader
-from .model import Bundle
+from py_tools.rules import loader
+from py_tools.engine.model import Bundle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HEADER = ("# {name}: what its documents say for the {title} tool.\n"
           "# Written by `python -m py_tools new-council`: every action of the tool is listed under\n"
           "# not_reviewed. Review each against the council's documents and move it to `actions`\n"

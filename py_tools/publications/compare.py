@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from . import engine
+from py_tools.engine import engine
 
 # Topic id -> heading, in page order.
 TOPICS = {

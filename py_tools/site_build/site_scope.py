@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import replace
 
-from .model import Bundle
+from py_tools.engine.model import Bundle
 
 NAV_COUNCILS = 12
 COMPARISON_PAGES = ("compare.md", "tools/all-councils.md")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import engine, paths
-from .model import END, UNKNOWN, Bundle, Condition, Node, Route, Tree, ToolProfile
+from py_tools.engine import engine
+from py_tools.rules import paths
+from py_tools.engine.model import END, UNKNOWN, Bundle, Condition, Node, Route, Tree, ToolProfile
 
 DUTY_WORDS = {"must": "Must", "should": "Should", "may": "May", "info": "For information"}
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from py_tools import anchors, compare, services  # noqa: E402
-from py_tools.macros import _base  # noqa: E402
-from py_tools.mkdocs_hooks import rules  # noqa: E402
+from py_tools.rules import anchors, services  # noqa: E402
+from py_tools.publications import compare
+from py_tools.site_build.macros import _base  # noqa: E402
+from py_tools.site_build.mkdocs_hooks import rules  # noqa: E402
 
 
 def load_services(bundle):
     """The validated directory and the links of its citations (a LoadError stops the build)."""
-    from py_tools import loader, site_scope  # the directory for the councils this build publishes
+    from py_tools.rules import loader  # the directory for the councils this build publishes
+    from py_tools.site_build import site_scope
     known = {p.name for p in loader.TREES.joinpath("councils").iterdir() if p.is_dir()}
     listed = site_scope.services_for(services.load(services.PATH, known | set(bundle.councils)), bundle)
     links = anchors.links_for(services.cites(listed))
@@ -43,7 +45,7 @@ def define_env(env):
 
     @env.macro
     def compare_tables() -> str:
-        from py_tools import compare_choice  # the reader chooses the councils shown
+        from py_tools.publications import compare_choice  # the reader chooses the councils shown
         return compare_choice.chooser_html(rules()) + compare.compare_html(rules(), _base(env.page))
 
     @env.macro

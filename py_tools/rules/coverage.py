@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import anchors, loader
-from .fidelity import squash
-from .model import Bundle, Council
+from py_tools.authoring.fidelity import squash
+from py_tools.engine.model import Bundle, Council
 
 DUTY_WORDS = re.compile(
     r"\b(must|will|shall|should|needs? to|required|requires?|duty|duties|(?:are|is) expected to|"

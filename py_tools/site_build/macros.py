@@ -5,12 +5,13 @@ import sys
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from py_tools import engine, outline, render  # noqa: E402
-from py_tools.mkdocs_hooks import coverage_page, rules, rules_page, signoff_page, tool_page  # noqa: E402
+from py_tools.engine import engine, render  # noqa: E402
+from py_tools.publications import outline
+from py_tools.site_build.mkdocs_hooks import coverage_page, rules, rules_page, signoff_page, tool_page  # noqa: E402
 
 
 def _base(page) -> str:
@@ -25,7 +26,7 @@ def _href(base: str, docs_path: str) -> str:
 
 
 def outline_html(bundle, tool: str, council: str, base: str) -> str:
-    """The whole tree in plain words (py_tools/outline.py), readable without JavaScript and printable."""
+    """The whole tree in plain words (py_tools/publications/outline.py), readable without JavaScript and printable."""
     return outline.outline_html(bundle, tool, council, base)
 
 
@@ -41,7 +42,7 @@ def _anchor_label(anchor: str, council, headings: dict) -> str:
 def coverage_html(bundle, council: str, base: str) -> str:
     """Duty coverage of one council: counts, every set-aside sentence with its reason, and
     every sentence a rule uses with the rule."""
-    from py_tools import anchors, coverage
+    from py_tools.rules import anchors, coverage
     where = bundle.councils[council]
     rep = coverage.report(bundle, council)
     headings = {a: text for a, (_, text) in anchors.page_anchors().items()}
@@ -109,7 +110,7 @@ def review_links(bundle, council: str, base: str) -> str:
 
 def rules_page_html(bundle, tool: str, council: str, base: str) -> str:
     """A tool's rules for one council: the flowchart, then the outline (its text alternative)."""
-    from py_tools import flowchart
+    from py_tools.publications import flowchart
     tree = bundle.trees[tool]
     c = bundle.councils[council]
     cap = f"da-fc-{tool}-{council}"
@@ -140,7 +141,7 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
 
     @env.macro
     def tool_widget(tool: str, council: str) -> str:
-        from py_tools import site_runtime, site_scope  # this council's rules and links only
+        from py_tools.site_build import site_runtime, site_scope  # this council's rules and links only
         bundle = site_scope.shared(f"council:{council}",
                                    lambda: site_runtime.council_bundle(rules(), council))
         return widget_html(bundle, tool, council, _base(env.page))
@@ -173,7 +174,7 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
 
     @env.macro
     def signoff_sheet(council: str) -> str:
-        from py_tools import signoff
+        from py_tools.publications import signoff
         bundle = rules()
         base = _base(env.page)
         pages = {t: _href(base, rules_page(council, t)) for t in bundle.trees}
@@ -181,7 +182,7 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
 
     @env.macro
     def rules_changes() -> str:
-        from py_tools import release
+        from py_tools.publications import release
         return release.changes_html(rules(), _base(env.page))
 
     @env.macro
@@ -210,7 +211,7 @@ def define_env(env):  # noqa: D401 - mkdocs-macros entry point
     @env.macro
     def all_councils_widget() -> str:
         import json
-        from py_tools import browser
+        from py_tools.engine import browser
         bundle = rules()
         base = _base(env.page)
         blocks = ["<p>Answer once: the same answers run through every council's rules, and the "

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import changes
 from .changes import KIND_WORDS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "decision_trees" / "release.yaml"
 
 
