@@ -69,12 +69,12 @@ def cmd_validate(args) -> int:
     except (loader.LoadError, build.InvalidRules) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    from py_tools.authoring.new_council import unreviewed_councils
+    from py_tools.rules.not_reviewed import unreviewed_councils
     count = sum(len(paths.enumerate_paths(bundle, t, c)) for t in bundle.trees for c in bundle.councils)
     scope = " of reviewed councils" if unreviewed_councils(bundle) else ""
     print(f"valid: {len(bundle.trees)} tools, {len(bundle.councils)} councils, {count} paths, "
           f"{len(bundle.links)} citations linked, every duty sentence{scope} used or set aside")
-    from py_tools.authoring.new_council import pending  # a new council's skeleton: what is left to review
+    from py_tools.rules.not_reviewed import pending  # a new council's skeleton: what is left to review
     for line in pending(bundle):
         print(f"not yet reviewed: {line}")
     for code in sorted(unreviewed_councils(bundle)):
@@ -185,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(run=cmd_serve)
-    from py_tools.authoring import importer, new_council  # issue 13: a council joins from its own document
+    from py_tools.authoring import importer, new_council  # a council joins from its own document
     im = sub.add_parser("import-policy", help="a council's document (.txt/.md/.docx/.pdf) as a policy page")
     importer.add_arguments(im)
     im.set_defaults(run=importer.cli)

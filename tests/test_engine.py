@@ -321,17 +321,20 @@ def engine_modules() -> list[str]:
 
 
 def test_engine_closure_is_what_the_browser_gets():
-    hooks = ast.parse((TESTS.parent / "py_tools" / "site_build" / "mkdocs_hooks.py").read_text(encoding="utf-8"))
-    shipped = None
-    for node in hooks.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "BROWSER_MODULES" for t in node.targets):
-            shipped = {name.removeprefix("engine/").removesuffix(".py") for name in ast.literal_eval(node.value)}
-    assert shipped is not None, "mkdocs_hooks.BROWSER_MODULES not found"
-    missing = set(engine_modules()) - shipped
-    assert not missing, f"imported by the engine but not shipped in py_tools.zip: {sorted(missing)}"
+    """py_tools.zip is the engine folder, whole: every module the browser's entry imports is in
+    it, and the zip holds nothing else."""
+    import io
+    import zipfile
+    from py_tools.site_build.site_runtime import engine_zip
+    names = zipfile.ZipFile(io.BytesIO(engine_zip())).namelist()
+    assert names[0] == "py_tools/__init__.py"
+    shipped = {n.removeprefix("py_tools/engine/").removesuffix(".py") for n in names[1:]}
+    assert all(n.startswith("py_tools/engine/") for n in names[1:]), names
+    assert set(engine_modules()) <= shipped, sorted(set(engine_modules()) - shipped)
+    assert {p.stem for p in PY_TOOLS.glob("*.py")} == shipped
 
 
-@pytest.mark.parametrize("name", engine_modules())
+@pytest.mark.parametrize("name", sorted(p.stem for p in PY_TOOLS.glob("*.py")))
 def test_engine_module_is_pure(name):
     tree = _tree(name)
     problems = []

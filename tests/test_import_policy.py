@@ -17,6 +17,7 @@ import markdown
 import pytest
 
 from py_tools.rules import anchors, loader
+from py_tools.rules import text as text_rules
 from py_tools.authoring import fidelity, importer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +191,7 @@ def make_docx(source: str, path: Path) -> Path:
 
 
 def _latin1(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(fidelity._QUOTES)
+    text = unicodedata.normalize("NFKC", text).translate(text_rules._QUOTES)
     return text.encode("latin-1", "replace").decode("latin-1")
 
 

@@ -18,6 +18,7 @@ import pytest
 from py_tools.rules import build, loader
 from py_tools.engine import engine, review
 from py_tools.authoring import new_council
+from py_tools.rules import not_reviewed
 from py_tools.engine.record import record_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +114,7 @@ def test_engine_outcome_and_record_say_not_reviewed(project):
     dover = engine.decide(bundle, "referral-routes", "dover", facts)
     assert "not_reviewed" not in {a["code"] for a in dover["actions"]}
     assert "not yet reviewed" not in record_text(bundle, dover, "1 January 2026", "2026-01-01")
-    assert new_council.unreviewed_councils(bundle) == {CODE}
+    assert not_reviewed.unreviewed_councils(bundle) == {CODE}
 
 
 def test_site_builds_and_its_tools_show_the_banner(project):

@@ -30,8 +30,8 @@ def test_conflict_is_reported_at_build(listed, capsys):
     assert "WARNING" not in err  # a notice, not a strict-mode failure
 
 
-def test_citations_resolve_and_belong_to_the_listing_council(listed):
-    links = anchors.links_for(services.cites(listed))
+def test_citations_resolve_and_belong_to_the_listing_council(listed, bundle):
+    links = anchors.links_for(services.cites(listed), anchors.shorts(bundle))
     for s in listed:
         for l in s.listed_by:
             assert l.cite in links, f"{s.where}: {l.cite} has no anchor"

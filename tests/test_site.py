@@ -158,6 +158,11 @@ def test_no_third_party_asset_urls_in_built_files(site_dir):
 
 # --- fidelity -------------------------------------------------------------------------
 
+def test_every_source_document_has_its_policy_page():
+    sources = {p.name for p in (ROOT / "sources").iterdir() if p.name != "README.md"}
+    assert len(sources) >= 5 and set(fidelity.documents()) == sources
+
+
 @pytest.mark.parametrize("source, page", list(fidelity.documents().items()))
 def test_fidelity_of_each_policy_page(site_dir, source, page):
     result = fidelity.check(ROOT / "sources" / source, site_dir / page)

@@ -8,7 +8,6 @@ import subprocess
 import pytest
 
 from py_tools.site_build import site_runtime, snapshot
-from py_tools.site_build.mkdocs_hooks import BROWSER_MODULES
 
 
 def test_failing_snapshot_fails_the_build(tmp_path, monkeypatch, bundle):
@@ -17,7 +16,7 @@ def test_failing_snapshot_fails_the_build(tmp_path, monkeypatch, bundle):
     monkeypatch.setattr(snapshot, "run_node", lambda args, timeout=0: subprocess.CompletedProcess(
         args, 1, "", "snapshot make failed: RangeError: offset is out of bounds"))
     with pytest.raises(site_runtime.RuntimeBuildError, match="snapshot make failed: RangeError"):
-        site_runtime.post_build({"site_dir": str(tmp_path), "extra": {}}, bundle, BROWSER_MODULES)
+        site_runtime.post_build({"site_dir": str(tmp_path), "extra": {}}, bundle)
     assert not list(tmp_path.rglob("snapshot.bin"))
 
 
@@ -29,7 +28,7 @@ def test_plain_boot_needs_no_snapshot_and_is_recorded(tmp_path, monkeypatch, bun
         'const BUILD = { boot: "plain" }; // @da-build\nrest();\n', encoding="utf-8")
     called = []
     monkeypatch.setattr(snapshot, "run_node", lambda *a, **k: called.append(a))
-    described = site_runtime.post_build({"site_dir": str(tmp_path), "extra": {}}, bundle, BROWSER_MODULES)
+    described = site_runtime.post_build({"site_dir": str(tmp_path), "extra": {}}, bundle)
     assert called == [] and described["boot"] == "plain" and described["snapshot"] is None
     worker = (tmp_path / "assets" / "da" / "worker.js").read_text(encoding="utf-8")
     line = worker.splitlines()[0]

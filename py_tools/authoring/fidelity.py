@@ -10,28 +10,19 @@ from __future__ import annotations
 import html.parser
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from py_tools.rules.text import squash
+
 ROOT = Path(__file__).resolve().parents[2]
-
-# source file -> built page (relative to site/) that must hold it
-DOCUMENTS = {
-    "000_004056abf9b6a9b4.txt": "policies/rbkc-policy/index.html",
-    "001_115dcb6b722ebea2.txt": "policies/rbkc-consultation/index.html",
-    "002_21ee3fa6e228c0ef.txt": "policies/tmbc-procedure/index.html",
-    "003_d78f95123ae12777.txt": "policies/dover-policy/index.html",
-    "004_2cee0b6ff91f94e9.txt": "policies/camden-hub/index.html",
-}
-
 
 
 def documents(root: Path = ROOT) -> dict[str, str]:
-    """DOCUMENTS, plus each policy page whose front matter names a file in sources/ (a page
-    written by `import-policy`), so that a new council's document is checked too."""
+    """Source file -> built page (relative to site/) that must hold it: every policy page
+    whose front matter names its file in sources/ (`import-policy` writes it)."""
     from py_tools.rules.anchors import front_matter
-    found = dict(DOCUMENTS)
+    found: dict[str, str] = {}
     for page in sorted((root / "docs" / "policies").glob("*.md")):
         source = str(front_matter(page).get("source", "") or "")
         name = Path(source).name
@@ -43,27 +34,13 @@ def documents(root: Path = ROOT) -> dict[str, str]:
 def source_text(source_file: Path) -> str:
     """The source's text: plain text as it is; .docx and .pdf read as import-policy reads them."""
     if source_file.suffix.lower() in (".docx", ".pdf"):
-        from .importer import read_lines
+        from py_tools.authoring.source_reader import read_lines
         return "\n".join(re.sub(r"^#{1,6}\s+", "", line) for line in read_lines(source_file)[0])
     return source_file.read_text(encoding="utf-8")
 
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u00a0": " ",
-                         "\u2022": " ", "\u25b6": " ", "\uf0b7": " ", "\u25cf": " ", "\u00b7": " "})
 _CONTENTS_LINE = re.compile(r"^\s*(\d+(\.\d+)*\.?\s+)?[^\t]+\t\s*\d+(\s+\d+)*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'0-9])")
-
-
-def squash(text: str) -> str:
-    """Normalise for comparison: quotes and dashes folded, markers and all whitespace removed."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    # extraction markup that the page renders as plain words
-    text = re.sub(r"</?u>", "", text)
-    text = re.sub(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", text)  # [words](address) -> words
-    text = re.sub(r"<(https?://[^>\s]+)>", r"\1", text)
-    text = text.replace("\\", "").replace("*", "")
-    return re.sub(r"\s+", "", text)
 
 
 def source_units(raw: str) -> list[str]:

@@ -22,13 +22,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from py_tools.authoring.source_reader import PAGE_NUMBER, UnreadableDocument, read_lines
+from py_tools.rules.text import squash
+
 ROOT = Path(__file__).resolve().parents[2]
-FORMATS = (".txt", ".md", ".docx", ".pdf")
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-
-
-class UnreadableDocument(ValueError):
-    """The file cannot be imported (unknown format, unreadable, empty)."""
 
 
 @dataclass
@@ -38,140 +36,6 @@ class Imported:
     anchors: list[str]
     unplaced: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
-
-
-# --- reading each format as lines ------------------------------------------------
-
-def read_lines(path: Path) -> tuple[list[str], list[str]]:
-    """The document as text lines in the plain-text sources' conventions (blank line between
-    paragraphs, `- ` bullets, tab-separated table cells, `#` headings where the format marks
-    them), and notes on what the reader could not carry over."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UnreadableDocument(f"{path}: unknown format {suffix!r} (valid: {', '.join(FORMATS)})")
-    if suffix == ".txt":
-        return path.read_text(encoding="utf-8-sig").splitlines(), []
-    if suffix == ".md":
-        return _md_lines(path.read_text(encoding="utf-8-sig")), []
-    if suffix == ".docx":
-        return _docx_lines(path)
-    return _pdf_lines(path)
-
-
-_MD_PARA_NUM = re.compile(r"^\[([^\]]+)\]\(#[^)]*\)\{:[^}]*\}\s*")
-
-
-def _md_lines(text: str) -> list[str]:
-    """A Markdown page: front matter left out, existing paragraph-number links unwrapped."""
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end > 0:
-            text = text[end + 4:]
-    return [_MD_PARA_NUM.sub(r"\1 ", line) for line in text.splitlines()]
-
-
-def _docx_lines(path: Path) -> tuple[list[str], list[str]]:
-    import docx  # python-docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    document = docx.Document(str(path))
-    lines: list[str] = []
-    notes: list[str] = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            para = Paragraph(block, document)
-            text = para.text.strip()
-            if not text:
-                continue
-            style = (para.style.name if para.style is not None else "") or ""
-            level = re.match(r"Heading (\d)", style)
-            numbered = para._p.pPr is not None and para._p.pPr.numPr is not None
-            if level:
-                lines += ["#" * (int(level.group(1)) + 1) + " " + text, ""]
-            elif "List" in style or numbered:
-                if numbered and "Bullet" not in style:
-                    notes.append(f"automatic list numbering not carried over: {text[:60]}")
-                lines.append("- " + text)
-            else:
-                lines += [text, ""]
-        elif tag == "tbl":
-            table = Table(block, document)
-            lines.append("")
-            for row in table.rows:
-                cells, seen = [], set()
-                for cell in row.cells:  # merged cells repeat: keep each once
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(" ".join(cell.text.split()))
-                lines.append("\t".join(cells) + "\t")
-            lines.append("")
-    for section in document.sections:
-        for part, name in ((section.header, "page header"), (section.footer, "page footer")):
-            text = " ".join(p.text.strip() for p in part.paragraphs if p.text.strip())
-            if text and not part.is_linked_to_previous:
-                notes.append(f"{name} not placed: {text[:80]}")
-    return lines, notes
-
-
-_PAGE_NUMBER = re.compile(r"^\s*(page\s+)?\d{1,3}(\s+(of|/)\s+\d{1,3})?\s*$", re.I)
-
-
-def _pdf_lines(path: Path) -> tuple[list[str], list[str]]:
-    import pypdf
-
-    reader = pypdf.PdfReader(str(path))
-    pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
-    notes: list[str] = []
-    # a line at the top or bottom of most pages is a running header or footer
-    edges: dict[str, int] = {}
-    for lines in pages:
-        for line in {l.strip() for l in lines[:2] + lines[-2:] if l.strip()}:
-            edges[line] = edges.get(line, 0) + 1
-    running = {l for l, n in edges.items() if len(pages) >= 3 and n >= max(3, len(pages) // 2)}
-    out: list[str] = []
-    for number, lines in enumerate(pages, 1):
-        for i, line in enumerate(lines):
-            text = line.strip()
-            edge = i < 2 or i >= len(lines) - 2
-            if edge and text in running:
-                notes.append(f"page header or footer not placed (page {number}): {text[:80]}")
-                continue
-            if edge and _PAGE_NUMBER.match(text):
-                notes.append(f"page number not placed (page {number}): {text}")
-                continue
-            out.append(text)
-        out.append("")
-    return _pdf_paragraphs(out), notes
-
-
-_STARTS_BLOCK = re.compile(r"^(\d+(\.\d+)*\.?(\([a-z0-9]+\))?\s|[-\u2022\uf0b7\u25cf]\s|#|\(?[a-z]\)\s)")
-
-
-def _pdf_paragraphs(lines: list[str]) -> list[str]:
-    """PDF text comes as wrapped lines: rebuild paragraphs. A line starts a new block when it
-    starts with a number or a bullet, or follows a line that does not fill the width (a
-    heading, the last line of a paragraph)."""
-    out: list[str] = []
-    prev_short = True
-    widths = sorted(len(l) for l in lines if l)
-    full = 0.8 * widths[int(len(widths) * 0.95)] if widths else 60  # a wrapped line fills the width
-    for line in lines:
-        if not line:
-            out.append("")
-            prev_short = True
-            continue
-        new_block = (not out or not out[-1] or prev_short or bool(_STARTS_BLOCK.match(line)))
-        if new_block:
-            if out and out[-1]:
-                out.append("")
-            out.append(line)
-        else:
-            out[-1] += " " + line
-        prev_short = len(line) < full
-    return out
 
 
 # --- structure ---------------------------------------------------------------------
@@ -191,7 +55,6 @@ def slug(text: str) -> str:
 
 
 def _squash(text: str) -> str:
-    from .fidelity import squash
     return squash(text).lower()
 
 
@@ -259,6 +122,8 @@ class _Builder:
         self.last_para: tuple[int, ...] = ()
         self.list_open = False
         self.table: list[list[str]] = []
+        self.in_contents = False       # after a "Contents" heading, until the first other line
+        self.squashed_title = _squash(title)
 
     def anchor(self, ident: str) -> str:
         base, n = ident, 2
@@ -300,6 +165,120 @@ class _Builder:
             return False
         return len(parts) <= 4
 
+    # --- one block of the document at a time (convert) --------------------------------
+
+    def take(self, text: str) -> None:
+        """Place one block of text: left out (and listed), a heading, a table row, a numbered
+        paragraph, a list item or a plain paragraph."""
+        if not text:
+            self.list_open = False
+            return
+        if self.left_out(text):
+            return
+        md_heading = re.match(r"^(#{1,6})\s+(.*?)\s*(\{:?\s*#[^}]*\})?\s*$", text)
+        if md_heading:
+            text = md_heading.group(2)
+        if self.section_heading(text, bool(md_heading)) or self.table_row(text):
+            return
+        self.end_table()
+        if self.numbered_paragraph(text) or self.list_item(text):
+            return
+        if md_heading or (_is_heading(text) and not (self.numbered and self.section == 0)):
+            self.heading(3 if self.numbered or self.scope else 2, text, f"{self.prefix}-{self.scope}{slug(text)}")
+            return
+        # a paragraph cut by a page break: the next line goes on in lower case
+        if (self.out and self.out[-1] and not self.list_open and not self.out[-1].startswith(("#", "|"))
+                and not _ends_sentence(self.out[-1]) and text[:1].islower()):
+            self.out[-1] += " " + _escape(text)
+            self.repaired.append(f"paragraph joined across a page break: …{text[:50]}")
+            return
+        self.list_open = False
+        self.block(_escape(text))
+
+    def left_out(self, text: str) -> bool:
+        """A contents line, a repeated title, template syntax or a page number: listed, not placed."""
+        if text.lower() == "contents":
+            self.unplaced.append("the heading 'Contents' not placed (the contents list is the navigation)")
+            self.in_contents = True
+            return True
+        if self.in_contents and re.search(r"\S\s+\d{1,3}(\s+\d{1,3})*$", text) and len(text) < 120:
+            self.unplaced.append(f"contents line not placed: {text}")
+            return True  # a contents line whose tab the format lost (PDF)
+        self.in_contents = False
+        if len(self.anchors) == 1 and _squash(text) and _squash(text) in self.squashed_title:
+            self.repaired.append(f"title line shown as the page title: {text}")
+            return True
+        if text.startswith("{{") or "{%" in text or "{#" in text:
+            self.unplaced.append(f"text that would run as a template, left out: {text[:80]}")
+            return True
+        if PAGE_NUMBER.match(text) and not self.table:
+            self.unplaced.append(f"page number not placed: {text}")
+            return True
+        return False
+
+    def section_heading(self, text: str, md_heading: bool) -> bool:
+        """A numbered section ("8. Policy statements") or an appendix heading."""
+        section = _SECTION.match(text)
+        appendix = _APPENDIX.match(text) if (md_heading or _is_heading(text)) else None
+        if section and self.numbered and int(section.group(1)) == self.section + 1 and not _ends_sentence(section.group(2)):
+            self.section = int(section.group(1))
+            self.last_para, self.para, self.scope = (), "", ""
+            app = _APPENDIX.match(section.group(2))
+            ident = f"{self.prefix}-appendix-{app.group(1).lower()}" if app else f"{self.prefix}-{self.section}"
+            self.heading(2, text, ident)
+            return True
+        if appendix and not section:
+            self.scope = f"appendix-{appendix.group(1).lower()}-"
+            self.heading(2, text, f"{self.prefix}-appendix-{appendix.group(1).lower()}")
+            return True
+        return False
+
+    def table_row(self, text: str) -> bool:
+        """A tab-separated or Markdown table row, gathered until the table ends."""
+        if "\t" not in text and not text.startswith("|"):
+            return False
+        cells = [c.strip() for c in (text.strip("|").split("|") if text.startswith("|") else text.split("\t"))]
+        if text.startswith("|") and all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+            return True  # a Markdown table's rule line
+        while cells and not cells[-1]:
+            cells.pop()
+        if not self.table and self.out and self.out[-1] != "":
+            self.out.append("")
+        self.table.append([_escape(c) for c in cells] or [""])
+        return True
+
+    def numbered_paragraph(self, text: str) -> bool:
+        """A numbered paragraph (8.23, 9.1(d)) or a lettered sub-paragraph, with its anchor."""
+        marker = _BULLET.match(text)
+        para = _PARA.match(text[marker.end():] if marker else text)
+        if para and self.expected_para(para.group(1), para.group(2) or ""):
+            number, sub, body = para.group(1), para.group(2) or "", (para.group(3) or "").strip()
+            self.last_para = tuple(int(p) for p in number.split("."))
+            self.para = number
+            ident = self.anchor(f"{self.prefix}-{number.replace('.', '-')}" + (f"-{sub[1:-1]}" if sub else ""))
+            body = re.sub(r"^\*\*\s*", "", body)
+            self.list_open = False
+            self.block(f"[{number}{sub}](#{ident}){{: #{ident} .para-num}} {_escape(body)}".rstrip())
+            return True
+        subpara = _SUBPARA.match(text)
+        if subpara and self.para:
+            ident = self.anchor(f"{self.prefix}-{self.para.replace('.', '-')}-{subpara.group(1)}")
+            self.block(f"[({subpara.group(1)})](#{ident}){{: #{ident} .para-num}} {_escape(subpara.group(2))}")
+            return True
+        return False
+
+    def list_item(self, text: str) -> bool:
+        bullet = _BULLET.match(text)
+        if not bullet:
+            return False
+        item = "- " + _escape(text[bullet.end():].strip())
+        if self.list_open:
+            self.out.append(item)
+        else:
+            self.block(item)
+            self.list_open = True
+        return True
+
 
 def convert(lines: list[str], council: str, title: str, prefix: str | None = None) -> tuple[str, list[str], list[str], list[str]]:
     """(markdown body, anchors, unplaced notes, repairs) for the document's lines."""
@@ -317,98 +296,8 @@ def convert(lines: list[str], council: str, title: str, prefix: str | None = Non
     b.numbered = 1 in sections and 2 in sections
     # title lines before the first heading or paragraph become the page's title
     b.block(f"# {_escape(title)} {{: #{b.anchor(prefix + '-' + slug(title))}}}")
-    squashed_title = _squash(title)
-    i = 0
-    in_contents = False
-    while i < len(blocks):
-        text = blocks[i].strip() if blocks[i] else ""
-        i += 1
-        if not text:
-            if b.list_open:
-                b.list_open = False
-            continue
-        if text.lower() == "contents":
-            b.unplaced.append("the heading 'Contents' not placed (the contents list is the navigation)")
-            in_contents = True
-            continue
-        if in_contents and re.search(r"\S\s+\d{1,3}(\s+\d{1,3})*$", text) and len(text) < 120:
-            b.unplaced.append(f"contents line not placed: {text}")
-            continue  # a contents line whose tab the format lost (PDF)
-        in_contents = False
-        if len(b.anchors) == 1 and _squash(text) and _squash(text) in squashed_title:
-            b.repaired.append(f"title line shown as the page title: {text}")
-            continue
-        if text.startswith("{{") or "{%" in text or "{#" in text:
-            b.unplaced.append(f"text that would run as a template, left out: {text[:80]}")
-            continue
-        if _PAGE_NUMBER.match(text) and not b.table:
-            b.unplaced.append(f"page number not placed: {text}")
-            continue
-        md_heading = re.match(r"^(#{1,6})\s+(.*?)\s*(\{:?\s*#[^}]*\})?\s*$", text)
-        if md_heading:
-            text = md_heading.group(2)
-        section = _SECTION.match(text)
-        appendix = _APPENDIX.match(text) if (md_heading or _is_heading(text)) else None
-        if section and b.numbered and int(section.group(1)) == b.section + 1 and not _ends_sentence(section.group(2)):
-            b.section = int(section.group(1))
-            b.last_para, b.para, b.scope = (), "", ""
-            app = _APPENDIX.match(section.group(2))
-            ident = f"{prefix}-appendix-{app.group(1).lower()}" if app else f"{prefix}-{b.section}"
-            b.heading(2, text, ident)
-            continue
-        if appendix and not section:
-            b.scope = f"appendix-{appendix.group(1).lower()}-"
-            b.heading(2, text, f"{prefix}-appendix-{appendix.group(1).lower()}")
-            continue
-        if "\t" in text or text.startswith("|"):
-            cells = [c.strip() for c in (text.strip("|").split("|") if text.startswith("|") else text.split("\t"))]
-            if text.startswith("|") and all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                continue  # a Markdown table's rule line
-            while cells and not cells[-1]:
-                cells.pop()
-            if not b.table and b.out and b.out[-1] != "":
-                b.out.append("")
-            b.table.append([_escape(c) for c in cells] or [""])
-            continue
-        b.end_table()
-        marker = _BULLET.match(text)
-        para = _PARA.match(text[marker.end():] if marker else text)
-        if para and b.expected_para(para.group(1), para.group(2) or ""):
-            number, sub, body = para.group(1), para.group(2) or "", (para.group(3) or "").strip()
-            b.last_para = tuple(int(p) for p in number.split("."))
-            b.para = number
-            ident = f"{prefix}-{number.replace('.', '-')}" + (f"-{sub[1:-1]}" if sub else "")
-            ident = b.anchor(ident)
-            body = re.sub(r"^\*\*\s*", "", body)
-            b.list_open = False
-            b.block(f"[{number}{sub}](#{ident}){{: #{ident} .para-num}} {_escape(body)}".rstrip())
-            continue
-        subpara = _SUBPARA.match(text)
-        if subpara and b.para:
-            ident = b.anchor(f"{prefix}-{b.para.replace('.', '-')}-{subpara.group(1)}")
-            b.block(f"[({subpara.group(1)})](#{ident}){{: #{ident} .para-num}} {_escape(subpara.group(2))}")
-            continue
-        bullet = _BULLET.match(text)
-        if bullet:
-            item = "- " + _escape(text[bullet.end():].strip())
-            if b.list_open:
-                b.out.append(item)
-            else:
-                b.block(item)
-                b.list_open = True
-            continue
-        if md_heading or (_is_heading(text) and not (b.numbered and b.section == 0)):
-            ident = f"{prefix}-{b.scope}{slug(text)}"
-            b.heading(3 if b.numbered or b.scope else 2, text, ident)
-            continue
-        # a paragraph cut by a page break: the next line goes on in lower case
-        if (b.out and b.out[-1] and not b.list_open and not b.out[-1].startswith(("#", "|"))
-                and not _ends_sentence(b.out[-1]) and text[:1].islower()):
-            b.out[-1] += " " + _escape(text)
-            b.repaired.append(f"paragraph joined across a page break: …{text[:50]}")
-            continue
-        b.list_open = False
-        b.block(_escape(text))
+    for block in blocks:
+        b.take(block.strip() if block else "")
     b.end_table()
     return "\n".join(b.out).strip() + "\n", b.anchors, b.unplaced, b.repaired
 
@@ -480,7 +369,7 @@ def write(result: Imported, root: Path = ROOT) -> Path:
 
 def add_arguments(p) -> None:
     p.add_argument("file", help="the council's document: .txt, .md, .docx or .pdf")
-    p.add_argument("--council", required=True, help="council code, e.g. dover")
+    p.add_argument("--council", required=True, help="council code: lower-case letters and digits, e.g. kent")
     p.add_argument("--title", required=True, help="the document's title as the council gives it")
     p.add_argument("--name", help="page name after the council code (default: from the title)")
     p.add_argument("--anchor-prefix", help="anchor prefix (default: the council code; give "

@@ -71,27 +71,36 @@ def _counts_range(outcomes: list) -> str:
     return ", ".join(parts) if parts else "no duties"
 
 
-def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
-    r = rulebook.reader(bundle, tool, council)
-    order, _ = outline._graph(r)
-    ends: dict[tuple[str, int], list] = {}
-    for path in rulebook.plain_paths(bundle, tool, council):
-        walk = rulebook.trace(r, dict(path.facts))
-        ends.setdefault(walk[-1], []).append(path.duties)
-    lines = ["digraph rules {", 'graph [rankdir=TB, nodesep=0.3, ranksep=0.35, fontname="Helvetica", '
-             'bgcolor="white", pad=0.2];',
-             'node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", color="#3f51b5", '
-             'fontcolor="#000000", margin="0.15,0.08"];',
-             'edge [fontname="Helvetica", fontsize=10, color="#37474f", fontcolor="#000000"];']
-    ids: dict[str, str] = {}
-    count = [0]
+HEADER = ["digraph rules {", 'graph [rankdir=TB, nodesep=0.3, ranksep=0.35, fontname="Helvetica", '
+          'bgcolor="white", pad=0.2];',
+          'node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", color="#3f51b5", '
+          'fontcolor="#000000", margin="0.15,0.08"];',
+          'edge [fontname="Helvetica", fontsize=10, color="#37474f", fontcolor="#000000"];']
 
-    def new_id() -> str:
-        count[0] += 1
-        return f"n{count[0]}"
 
-    def duties_box(items, box: str = "") -> str:
-        box = box or new_id()
+class _Drawing:
+    """The DOT statements of one tool's flowchart for one council, built step by step."""
+
+    def __init__(self, bundle: Bundle, tool: str, council: str, base: str):
+        self.bundle, self.base = bundle, base
+        self.r = rulebook.reader(bundle, tool, council)
+        self.ends: dict[tuple[str, int], list] = {}
+        for path in rulebook.plain_paths(bundle, tool, council):
+            walk = rulebook.trace(self.r, dict(path.facts))
+            self.ends.setdefault(walk[-1], []).append(path.duties)
+        self.lines = list(HEADER)
+        self.ids: dict[str, str] = {}
+        self.count = 0
+
+    def new_id(self) -> str:
+        self.count += 1
+        return f"n{self.count}"
+
+    def tip(self, cites, none: str) -> str:
+        return "Policy paragraph: " + rulebook.cite_label(self.bundle, cites[0]) if cites else none
+
+    def duties_box(self, items, box: str = "") -> str:
+        box = box or self.new_id()
         text = [f"Adds {rulebook.duty_counts(items)}:"]
         for d in items:
             if d.covered:
@@ -99,93 +108,100 @@ def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
             else:  # the tool's neutral title names the topic of a gap
                 text.append(_wrap(f"Not covered: {_short(d.title or d.text)}", 40))
         cites = [c for d in items for c in (d.cite or d.related)]
-        href = _href(bundle, cites, base)
-        lines.append(f"{box} " + _attrs(label="\n".join(text), shape="note", style="filled",
-                                        fillcolor=FILL["duties"], color="#5c6bc0", URL=href,
-                                        tooltip="Policy paragraph: " + (rulebook.cite_label(bundle, cites[0])
-                                                                        if cites else "none")))
+        self.lines.append(f"{box} " + _attrs(label="\n".join(text), shape="note", style="filled",
+                                             fillcolor=FILL["duties"], color="#5c6bc0",
+                                             URL=_href(self.bundle, cites, self.base),
+                                             tooltip=self.tip(cites, "Policy paragraph: none")))
         return box
 
-    def passes(name: str) -> str:
+    def one_way_on(self, node) -> list:
+        """The single route of a routing-only step that always goes on to another step, if so."""
+        routes = rulebook.live_routes(self.r, node)
+        if (not node.ask and not rulebook.duties(self.r, node) and len(routes) == 1
+                and rulebook.static(routes[0].when, self.r.profile) is True and routes[0].goto != END):
+            return routes
+        return []
+
+    def passes(self, name: str) -> str:
         """A routing-only step with one way on and no duties is drawn as its target."""
-        node = r.tree.nodes[name]
-        routes = rulebook.live_routes(r, node)
-        if (not node.ask and not rulebook.duties(r, node) and len(routes) == 1
-                and rulebook.static(routes[0].when, r.profile) is True and routes[0].goto != END
-                and not rulebook.duties(r, routes[0])):
-            return routes[0].goto
-        return ""
+        only = self.one_way_on(self.r.tree.nodes[name])
+        return only[0].goto if only and not rulebook.duties(self.r, only[0]) else ""
 
-    def node_id(name: str) -> str:
+    def node_id(self, name: str) -> str:
         seen = set()
-        while passes(name) and name not in seen:
+        while self.passes(name) and name not in seen:
             seen.add(name)
-            name = passes(name)
-        if name not in ids:
-            ids[name] = new_id()
-        return ids[name]
+            name = self.passes(name)
+        if name not in self.ids:
+            self.ids[name] = self.new_id()
+        return self.ids[name]
 
-    def edge(a: str, b: str, label: str = "") -> None:
-        lines.append(f"{a} -> {b} " + _attrs(label=_wrap(label, 30) if label else ""))
+    def edge(self, a: str, b: str, label: str = "") -> None:
+        self.lines.append(f"{a} -> {b} " + _attrs(label=_wrap(label, 30) if label else ""))
 
-    start = new_id()
-    lines.append(f"{start} " + _attrs(label=f"Start: {r.tree.title}", shape="oval", fillcolor="#c5cae9"))
-    edge(start, node_id(r.tree.start))
-    for name in order:
-        if passes(name):
-            continue
-        node = r.tree.nodes[name]
-        me = node_id(name)
-        added = rulebook.duties(r, node)
-        only = rulebook.live_routes(r, node)
-        if (not node.ask and not added and len(only) == 1
-                and rulebook.static(only[0].when, r.profile) is True and only[0].goto != END):
-            # a routing-only step with one way on: drawn as the duties that way adds
-            duties_box(rulebook.duties(r, only[0], rulebook.route_cites(r, only[0])), me)
-            edge(me, node_id(only[0].goto))
-            continue
+    def step(self, name: str) -> None:
+        """One step of the tree: its question (or check), the duties it adds, its branches."""
+        node = self.r.tree.nodes[name]
+        me = self.node_id(name)
+        only = self.one_way_on(node)
+        if only:  # a routing-only step with one way on: drawn as the duties that way adds
+            self.duties_box(rulebook.duties(self.r, only[0], rulebook.route_cites(self.r, only[0])), me)
+            self.edge(me, self.node_id(only[0].goto))
+            return
         if node.ask:
-            fact = rulebook.fact_of(r, node.ask)
-            cites = r.profile.question_cite.get(fact.name, ())
-            label, fill, href = _wrap(fact.question), FILL["ask"], _href(bundle, cites, base)
-            tip = "Policy paragraph: " + rulebook.cite_label(bundle, cites[0]) if cites else "No paragraph cited"
+            fact = rulebook.fact_of(self.r, node.ask)
+            cites = self.r.profile.question_cite.get(fact.name, ())
+            label, fill = _wrap(fact.question), FILL["ask"]
+            href, tip = _href(self.bundle, cites, self.base), self.tip(cites, "No paragraph cited")
         else:
             label, fill, href, tip = "Check the answers so far", FILL["check"], "", "A check of earlier answers"
-        if added:  # duties added on reaching this step come first
-            box = duties_box(added, me)
-            me_after = new_id()
-            lines.append(f"{me_after} " + _attrs(label=label, fillcolor=fill, URL=href, tooltip=tip))
-            edge(box, me_after)
-            me = me_after
-        else:
-            lines.append(f"{me} " + _attrs(label=label, fillcolor=fill, URL=href, tooltip=tip))
-        for option in rulebook.branches(r, node):
-            route = option.route
-            index = node.routes.index(route)
-            label = option.label if option.answers or option.label not in ("Always",) else ""
-            label = label[3:] if label.startswith("If ") else label
-            if label.startswith("the answer is "):  # an answer to the question in this box
-                label = label[len("the answer is "):]
-            items = rulebook.duties(r, route, rulebook.route_cites(r, route))
-            here = me
-            if items:
-                box = duties_box(items)
-                edge(here, box, label)
-                here, label = box, ""
-            if route.goto == END:
-                outcomes = ends.get((name, index), [])
-                cites = [c for duties in outcomes[:1] for d in duties for c in d[2]]
-                end = new_id()
-                lines.append(f"{end} " + _attrs(
-                    label=f"Outcome\n{_counts_range(outcomes)}" if outcomes else "Outcome",
-                    shape="oval", fillcolor=FILL["end"], color="#2e7d32", URL=_href(bundle, cites, base),
-                    tooltip=("Policy paragraph: " + rulebook.cite_label(bundle, cites[0])) if cites
-                    else "Outcome"))
-                edge(here, end, label)
-            else:
-                edge(here, node_id(route.goto), label)
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        added = rulebook.duties(self.r, node)
+        box = self.duties_box(added, me) if added else ""  # duties added on reaching this step come first
+        me = self.new_id() if added else me
+        self.lines.append(f"{me} " + _attrs(label=label, fillcolor=fill, URL=href, tooltip=tip))
+        if box:
+            self.edge(box, me)
+        for option in rulebook.branches(self.r, node):
+            self.branch(name, node, me, option)
+
+    def branch(self, name: str, node, me: str, option) -> None:
+        """One answer's edge out of a step: through the duties it adds, to the next step or an outcome."""
+        route = option.route
+        label = option.label if option.answers or option.label not in ("Always",) else ""
+        label = label[3:] if label.startswith("If ") else label
+        if label.startswith("the answer is "):  # an answer to the question in this box
+            label = label[len("the answer is "):]
+        items = rulebook.duties(self.r, route, rulebook.route_cites(self.r, route))
+        here = me
+        if items:
+            box = self.duties_box(items)
+            self.edge(here, box, label)
+            here, label = box, ""
+        if route.goto != END:
+            self.edge(here, self.node_id(route.goto), label)
+            return
+        outcomes = self.ends.get((name, node.routes.index(route)), [])
+        cites = [c for duties in outcomes[:1] for d in duties for c in d[2]]
+        end = self.new_id()
+        self.lines.append(f"{end} " + _attrs(
+            label=f"Outcome\n{_counts_range(outcomes)}" if outcomes else "Outcome",
+            shape="oval", fillcolor=FILL["end"], color="#2e7d32", URL=_href(self.bundle, cites, self.base),
+            tooltip=self.tip(cites, "Outcome")))
+        self.edge(here, end, label)
+
+
+def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
+    drawing = _Drawing(bundle, tool, council, base)
+    start = drawing.new_id()
+    drawing.lines.append(f"{start} " + _attrs(label=f"Start: {drawing.r.tree.title}", shape="oval",
+                                              fillcolor="#c5cae9"))
+    drawing.edge(start, drawing.node_id(drawing.r.tree.start))
+    order, _ = outline._graph(drawing.r)
+    for name in order:
+        if not drawing.passes(name):
+            drawing.step(name)
+    drawing.lines.append("}")
+    return "\n".join(drawing.lines) + "\n"
 
 
 def run_dot(source: str) -> str:

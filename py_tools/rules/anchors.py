@@ -15,7 +15,6 @@ POLICIES = ROOT / "docs" / "policies"
 # `{: #id }` (attr_list); `{#id}` would clash with the macros plugin's Jinja comments.
 _ID = re.compile(r"\{:?\s*#([a-z0-9][a-z0-9\-]*)[ }.]")
 _HEADING = re.compile(r"^#+\s+(.*?)\s*\{:?\s*#([a-z0-9\-]+)[^}]*\}\s*$")
-SHORT = {"rbkc": "RBKC", "tmbc": "TMBC", "dover": "Dover", "camden": "Camden"}
 
 
 def front_matter(page: Path) -> dict:
@@ -45,9 +44,14 @@ def page_anchors(folder: Path = POLICIES) -> dict[str, tuple[str, str]]:
     return found
 
 
-def label(cite: str, heading: str = "") -> str:
+def shorts(bundle: Bundle) -> dict[str, str]:
+    """Council code -> the short name its council.yaml gives (citation labels: "Dover 8.23")."""
+    return {code: council.short for code, council in bundle.councils.items()}
+
+
+def label(cite: str, short_names: dict[str, str], heading: str = "") -> str:
     council, locator = cite.split(":", 1)
-    short = SHORT.get(council, council)
+    short = short_names.get(council, council)
     if re.fullmatch(r"\d+(\.\d+)+", locator):
         return f"{short} {locator}"
     if locator.isdigit():
@@ -70,12 +74,12 @@ def bundle_cites(bundle: Bundle) -> set[str]:
     return cites
 
 
-def links_for(cites, folder: Path = POLICIES) -> dict[str, Link]:
+def links_for(cites, short_names: dict[str, str], folder: Path = POLICIES) -> dict[str, Link]:
     anchors = page_anchors(folder)
     out = {}
     for cite in sorted(cites):
         anchor = anchor_id(cite)
         if anchor in anchors:
             href, heading = anchors[anchor]
-            out[cite] = Link(f"{href}#{anchor}", label(cite, heading))
+            out[cite] = Link(f"{href}#{anchor}", label(cite, short_names, heading))
     return out

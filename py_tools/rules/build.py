@@ -26,7 +26,7 @@ def rules_version(root: Path = loader.TREES) -> str:
 
 def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bool = True) -> Bundle:
     bundle = loader.load_bundle(root, version=rules_version(root))
-    links = anchors.links_for(anchors.bundle_cites(bundle), policies)
+    links = anchors.links_for(anchors.bundle_cites(bundle), anchors.shorts(bundle), policies)
     councils = {code: _with_documents(c, policies) for code, c in bundle.councils.items()}
     bundle = Bundle(bundle.facts, bundle.trees, councils, links, bundle.version,
                     bank_holidays(), glossary=read_glossary(policies.parent / "includes" / "abbreviations.md"))
@@ -43,7 +43,7 @@ def check_coverage(bundle: Bundle, root: Path = loader.TREES, policies: Path = a
     whose rules are not yet reviewed (a new council's skeleton) is shown as a preview with a
     banner instead, and `validate` lists what is left."""
     from . import coverage
-    from py_tools.authoring.new_council import unreviewed_councils
+    from py_tools.rules.not_reviewed import unreviewed_councils
     waiting = unreviewed_councils(bundle)  # a preview: what is left is listed, not an error yet
     errors = validate.never_silent(bundle, waiting) + coverage.problems(bundle, root, policies, waiting)
     if errors:

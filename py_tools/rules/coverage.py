@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import anchors, loader
-from py_tools.authoring.fidelity import squash
+from py_tools.rules.text import squash
 from py_tools.engine.model import Bundle, Council
 
 DUTY_WORDS = re.compile(

@@ -122,7 +122,7 @@ class _File:
             self.fail(line, f"{what}: {key!r} must be a non-empty list of citations")
         for cite in value:
             if not isinstance(cite, str) or not CITE.match(cite):
-                self.fail(line, f"{what}: bad citation {cite!r} (form council:locator, e.g. dover:8.23)")
+                self.fail(line, f"{what}: bad citation {cite!r} (form council:locator: the council code, a colon, the paragraph as printed, e.g. kent:8.23)")
         return tuple(value)
 
 

@@ -171,7 +171,7 @@ def check_paths(bundle: Bundle) -> list[str]:
 def validate(bundle: Bundle) -> list[str]:
     errors = [e for tree in bundle.trees.values() for e in check_tree(bundle, tree)]
     errors += check_profiles(bundle)
-    from py_tools.authoring.new_council import check as check_not_reviewed  # issue 13: skeleton profiles
+    from py_tools.rules.not_reviewed import check as check_not_reviewed  # a new council's skeleton profiles
     errors += check_not_reviewed(bundle)
     if not errors:  # walking broken trees only repeats the structural errors
         errors += check_paths(bundle)

@@ -136,97 +136,88 @@ def _docs_links(bundle, council: str, base: str) -> str:
                      for d in bundle.councils[council].documents)
 
 
+def council_overview_html(bundle, council: str, base: str) -> str:
+    c = bundle.councils[council]
+    docs = "".join(
+        f'<li><a href="{_href(base, d.page)}">{escape(d.title)}</a>'
+        + (f" — approved {escape(d.approved)}" if d.approved else "")
+        + (f"; review due {escape(d.review_due)}" if d.review_due else "") + "</li>"
+        for d in c.documents)
+    tools = "".join(f'<li><a href="{_href(base, tool_page(council, t))}">{escape(tree.title)}</a>'
+                    f' — {escape(tree.summary)}</li>' for t, tree in bundle.trees.items())
+    return (f"<h2>Policy documents</h2><ul>{docs}</ul>"
+            f"<h2>Decision tools</h2><ul>{tools}</ul>"
+            + review_links(bundle, council, base)
+            + f'<h2>Duty coverage</h2><p><a href="{_href(base, coverage_page(council))}">How every duty '
+              f'sentence of {escape(c.short)}\'s documents is used by a rule or set aside</a>.</p>')
+
+
+def councils_index_html(bundle, base: str) -> str:
+    items = []
+    for code, c in bundle.councils.items():
+        docs = "; ".join(f'<a href="{_href(base, d.page)}">{escape(d.title)}</a>' for d in c.documents)
+        items.append(f'<li><a href="{_href(base, f"councils/{code}.md")}"><strong>{escape(c.name)}</strong></a>'
+                     f' ({escape(c.short)}): {docs}</li>')
+    return f'<ul class="da-councils">{"".join(items)}</ul>'
+
+
+def tools_index_html(bundle, base: str) -> str:
+    rows = []
+    for tool, tree in bundle.trees.items():
+        links = " · ".join(f'<a href="{_href(base, tool_page(code, tool))}">{escape(c.short)}</a>'
+                           for code, c in bundle.councils.items())
+        rows.append(f"<tr><td>{escape(tree.title)}</td><td>{escape(tree.summary)}</td><td>{links}</td></tr>")
+    return ('<table><thead><tr><th>Tool</th><th>What it answers</th><th>Council</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def all_councils_html(bundle, base: str) -> str:
+    """"Same case, all councils": one widget per tool, each answer run through every council."""
+    import json
+    from py_tools.engine import browser
+    blocks = ["<p>Answer once: the same answers run through every council's rules, and the "
+              "outcomes are shown side by side. A question is asked if any council needs it.</p>"]
+    for tool, tree in bundle.trees.items():
+        uid = f"da-{tool}-all"
+        first = json.loads(browser.apply_all(bundle, tool, "{}", '{"type": "start"}', uid, base, ""))
+        blocks.append(
+            f'<h2 id="all-{tool}">{escape(tree.title)}</h2>\n'
+            f'<div class="da-tool" data-tool="{tool}" data-council="all" data-engine="loading" '
+            f'data-uid="{uid}" data-base="{base}">\n'
+            f'<p class="da-status" data-status role="status" aria-live="polite">The decision engine is '
+            f'starting. You can answer the first question now.</p>\n'
+            f'<div class="da-body" data-body>{first["html"]}</div>\n'
+            f'<div class="da-fallback" data-fallback hidden><p><strong>The interactive tool cannot run '
+            f'in this browser.</strong> Use each council\'s tool page outline instead.</p></div>\n'
+            f'</div>\n')
+    return "\n".join(blocks)
+
+
+def council_widget_html(tool: str, council: str, base: str) -> str:
+    from py_tools.site_build import site_runtime, site_scope  # this council's rules and links only
+    bundle = site_scope.shared(f"council:{council}", lambda: site_runtime.council_bundle(rules(), council))
+    return widget_html(bundle, tool, council, base)
+
+
+def signoff_sheet_html(bundle, council: str, base: str) -> str:
+    from py_tools.publications import signoff
+    pages = {t: _href(base, rules_page(council, t)) for t in bundle.trees}
+    return signoff.signoff_html(bundle, council, base, pages)
+
+
 def define_env(env):  # noqa: D401 - mkdocs-macros entry point
-    """Register the macros."""
-
-    @env.macro
-    def tool_widget(tool: str, council: str) -> str:
-        from py_tools.site_build import site_runtime, site_scope  # this council's rules and links only
-        bundle = site_scope.shared(f"council:{council}",
-                                   lambda: site_runtime.council_bundle(rules(), council))
-        return widget_html(bundle, tool, council, _base(env.page))
-
-    @env.macro
-    def council_overview(council: str) -> str:
-        bundle = rules()
-        base = _base(env.page)
-        c = bundle.councils[council]
-        docs = "".join(
-            f'<li><a href="{_href(base, d.page)}">{escape(d.title)}</a>'
-            + (f" — approved {escape(d.approved)}" if d.approved else "")
-            + (f"; review due {escape(d.review_due)}" if d.review_due else "") + "</li>"
-            for d in c.documents)
-        tools = "".join(f'<li><a href="{_href(base, tool_page(council, t))}">{escape(tree.title)}</a>'
-                        f' — {escape(tree.summary)}</li>' for t, tree in bundle.trees.items())
-        return (f"<h2>Policy documents</h2><ul>{docs}</ul>"
-                f"<h2>Decision tools</h2><ul>{tools}</ul>"
-                + review_links(bundle, council, base)
-                + f'<h2>Duty coverage</h2><p><a href="{_href(base, coverage_page(council))}">How every duty '
-                  f'sentence of {escape(c.short)}\'s documents is used by a rule or set aside</a>.</p>')
-
-    @env.macro
-    def duty_coverage(council: str) -> str:
-        return coverage_html(rules(), council, _base(env.page))
-
-    @env.macro
-    def tool_rules(tool: str, council: str) -> str:
-        return rules_page_html(rules(), tool, council, _base(env.page))
-
-    @env.macro
-    def signoff_sheet(council: str) -> str:
-        from py_tools.publications import signoff
-        bundle = rules()
-        base = _base(env.page)
-        pages = {t: _href(base, rules_page(council, t)) for t in bundle.trees}
-        return signoff.signoff_html(bundle, council, base, pages)
-
-    @env.macro
-    def rules_changes() -> str:
-        from py_tools.publications import release
-        return release.changes_html(rules(), _base(env.page))
-
-    @env.macro
-    def councils_index() -> str:
-        bundle = rules()
-        base = _base(env.page)
-        items = []
-        for code, c in bundle.councils.items():
-            docs = "; ".join(f'<a href="{_href(base, d.page)}">{escape(d.title)}</a>' for d in c.documents)
-            items.append(f'<li><a href="{_href(base, f"councils/{code}.md")}"><strong>{escape(c.name)}</strong></a>'
-                         f' ({escape(c.short)}): {docs}</li>')
-        return f'<ul class="da-councils">{"".join(items)}</ul>'
-
-    @env.macro
-    def tools_index() -> str:
-        bundle = rules()
-        base = _base(env.page)
-        rows = []
-        for tool, tree in bundle.trees.items():
-            links = " · ".join(f'<a href="{_href(base, tool_page(code, tool))}">{escape(c.short)}</a>'
-                               for code, c in bundle.councils.items())
-            rows.append(f"<tr><td>{escape(tree.title)}</td><td>{escape(tree.summary)}</td><td>{links}</td></tr>")
-        return ('<table><thead><tr><th>Tool</th><th>What it answers</th><th>Council</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>')
-
-    @env.macro
-    def all_councils_widget() -> str:
-        import json
-        from py_tools.engine import browser
-        bundle = rules()
-        base = _base(env.page)
-        blocks = ["<p>Answer once: the same answers run through every council's rules, and the "
-                  "outcomes are shown side by side. A question is asked if any council needs it.</p>"]
-        for tool, tree in bundle.trees.items():
-            uid = f"da-{tool}-all"
-            first = json.loads(browser.apply_all(bundle, tool, "{}", '{"type": "start"}', uid, base, ""))
-            blocks.append(
-                f'<h2 id="all-{tool}">{escape(tree.title)}</h2>\n'
-                f'<div class="da-tool" data-tool="{tool}" data-council="all" data-engine="loading" '
-                f'data-uid="{uid}" data-base="{base}">\n'
-                f'<p class="da-status" data-status role="status" aria-live="polite">The decision engine is '
-                f'starting. You can answer the first question now.</p>\n'
-                f'<div class="da-body" data-body>{first["html"]}</div>\n'
-                f'<div class="da-fallback" data-fallback hidden><p><strong>The interactive tool cannot run '
-                f'in this browser.</strong> Use each council\'s tool page outline instead.</p></div>\n'
-                f'</div>\n')
-        return "\n".join(blocks)
+    """Register the macros: each renders with the page's relative path to the site root."""
+    from py_tools.publications import release
+    macros = {
+        "tool_widget": lambda tool, council: council_widget_html(tool, council, _base(env.page)),
+        "council_overview": lambda council: council_overview_html(rules(), council, _base(env.page)),
+        "duty_coverage": lambda council: coverage_html(rules(), council, _base(env.page)),
+        "tool_rules": lambda tool, council: rules_page_html(rules(), tool, council, _base(env.page)),
+        "signoff_sheet": lambda council: signoff_sheet_html(rules(), council, _base(env.page)),
+        "rules_changes": lambda: release.changes_html(rules(), _base(env.page)),
+        "councils_index": lambda: councils_index_html(rules(), _base(env.page)),
+        "tools_index": lambda: tools_index_html(rules(), _base(env.page)),
+        "all_councils_widget": lambda: all_councils_html(rules(), _base(env.page)),
+    }
+    for name, macro in macros.items():
+        env.macro(macro, name)

@@ -24,7 +24,7 @@ def load_services(bundle):
     from py_tools.site_build import site_scope
     known = {p.name for p in loader.TREES.joinpath("councils").iterdir() if p.is_dir()}
     listed = site_scope.services_for(services.load(services.PATH, known | set(bundle.councils)), bundle)
-    links = anchors.links_for(services.cites(listed))
+    links = anchors.links_for(services.cites(listed), anchors.shorts(bundle))
     missing = sorted(services.cites(listed) - set(links))
     if missing:
         raise services.LoadError(f"{services.PATH.relative_to(ROOT)}:1: citations with no anchor "

@@ -22,10 +22,6 @@ if str(ROOT) not in sys.path:
 from py_tools.rules import anchors, build, loader  # noqa: E402
 from py_tools.site_build import site_scope
 
-# The engine modules the browser needs: no YAML, no file I/O.
-BROWSER_MODULES = ("__init__.py", "engine/__init__.py", "engine/model.py", "engine/engine.py",
-                   "engine/record.py", "engine/render.py", "engine/browser.py", "engine/deadlines.py",
-                   "engine/review.py")
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),
                   ("Glossary", "glossary.md"))
@@ -270,7 +266,7 @@ _PARA = re.compile(r"^\[([0-9][0-9.]*)\]\(#([a-z0-9-]+)\)\{:\s*#\2\s+\.para-num\
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?")
 
 
-def paragraph_entries(docs: Path) -> list[dict]:
+def paragraph_entries(docs: Path, short_names: dict[str, str]) -> list[dict]:
     """One search entry per numbered policy paragraph, titled as it is cited ("Dover 8.23"),
     so a search for a paragraph number lands on the paragraph itself."""
     from html import escape
@@ -283,7 +279,7 @@ def paragraph_entries(docs: Path) -> list[dict]:
             council = anchor.split("-", 1)[0]
             plain = _MD_LINK.sub(r"\1", text).replace("**", "").strip()
             entries.append({"location": f"policies/{page.stem}/#{anchor}",
-                            "title": f"{anchors.SHORT.get(council, council)} {number}",
+                            "title": f"{short_names.get(council, council)} {number}",
                             "text": f"<p>{escape(plain, quote=False)}</p>"})
     return entries
 
@@ -294,7 +290,7 @@ def _search_paragraphs(config) -> None:
         return
     data = json.loads(index.read_text(encoding="utf-8"))
     pages = {d["location"] for d in data["docs"]}
-    extra = [e for e in paragraph_entries(Path(config["docs_dir"]))
+    extra = [e for e in paragraph_entries(Path(config["docs_dir"]), anchors.shorts(rules()))
              if e["location"] not in pages and e["location"].split("#")[0] in pages]
     data["docs"] += extra
     index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
@@ -309,6 +305,6 @@ def on_post_build(config):
     # skips the slow steps (the plain boot, no snapshot, no .gz or .br copies).
     from py_tools.site_build import site_runtime
     try:
-        site_runtime.post_build(config, rules(), BROWSER_MODULES, dev=DEV)
+        site_runtime.post_build(config, rules(), dev=DEV)
     except site_runtime.RuntimeBuildError as exc:
         raise PluginError(str(exc)) from None

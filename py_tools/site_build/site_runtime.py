@@ -23,13 +23,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 from py_tools.rules import anchors, build
 from py_tools.engine.model import Bundle
+from py_tools.site_build.node import run_node
 
 ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_SOURCE = ROOT / "node_modules" / "pyodide"
@@ -82,14 +82,23 @@ def council_bundle(bundle: Bundle, code: str) -> Bundle:
     return replace(only, links={c: link for c, link in bundle.links.items() if c in cites})
 
 
-def engine_zip(modules) -> bytes:
+ENGINE = ROOT / "py_tools" / "engine"  # the package the browser runs: this folder, whole
+
+
+def engine_files(folder: Path = ENGINE) -> list[Path]:
+    """What py_tools.zip holds: py_tools/__init__.py and every module of the engine folder."""
+    return [folder.parent / "__init__.py", *sorted(folder.glob("*.py"))]
+
+
+def engine_zip(folder: Path = ENGINE) -> bytes:
     import io
     out = io.BytesIO()
     # stored: the server's compressed copy of the whole zip is the smaller download
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for name in modules:
-            info = zipfile.ZipInfo(f"py_tools/{name}", date_time=(2020, 1, 1, 0, 0, 0))
-            archive.writestr(info, (ROOT / "py_tools" / name).read_bytes(), zipfile.ZIP_STORED)
+        for path in engine_files(folder):
+            name = path.relative_to(folder.parent.parent).as_posix()
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_STORED)
     return out.getvalue()
 
 
@@ -137,7 +146,7 @@ def boot_choice(config) -> str:
     return boot
 
 
-def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot", stdlib: str = "trimmed") -> dict:
+def write(site: Path, bundle: Bundle, boot: str = "snapshot", stdlib: str = "trimmed") -> dict:
     """Write runtime, engine and rules into site/assets; returns the build description."""
     site = Path(site)
     assets = site / "assets"
@@ -160,7 +169,7 @@ def write(site: Path, bundle: Bundle, modules, boot: str = "snapshot", stdlib: s
         (rules_dir / f"{code}.json").write_text(text, encoding="utf-8")
     (rules_dir / "index.json").write_text(index, encoding="utf-8")
 
-    code_zip = engine_zip(modules)
+    code_zip = engine_zip()
     script = (Path(__file__).resolve().parent / "snapshot.mjs").read_bytes() + TRACE.read_bytes()
     engine_hash = _hash(code_zip, version.encode(), boot.encode(), stdlib.encode(), script,
                         json.dumps(STDLIB_ALWAYS).encode())
@@ -215,13 +224,6 @@ def finish(site: Path, described: dict, gzip_copies: bool = True) -> dict:
     return described
 
 
-def run_node(args: list[str], timeout: float = 600) -> subprocess.CompletedProcess:
-    node = shutil.which("node")
-    if not node:
-        raise RuntimeBuildError("node not found: the build needs Node.js (make install)")
-    return subprocess.run([node, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
 def stdlib_choice() -> str:
     """`DA_STDLIB=full` ships Pyodide's whole standard library; default: trimmed."""
     choice = os.environ.get("DA_STDLIB", "trimmed").strip() or "trimmed"
@@ -234,7 +236,10 @@ def trim_stdlib(site: Path, described: dict) -> dict:
     """A python_stdlib.zip with only the files the engine's traced run loaded (and
     STDLIB_ALWAYS), in the engine folder; the worker and the snapshot load it."""
     assets = Path(site) / "assets"
-    done = run_node([str(TRACE), str(site)])
+    try:
+        done = run_node([str(TRACE), str(site)])
+    except OSError as exc:
+        raise RuntimeBuildError(str(exc)) from None
     if done.returncode != 0:
         raise RuntimeBuildError("standard library trace failed: " +
                                 " | ".join((done.stderr or done.stdout).strip().splitlines()[:3]))
@@ -260,7 +265,7 @@ def trim_stdlib(site: Path, described: dict) -> dict:
     return described
 
 
-def post_build(config, bundle: Bundle, modules, dev: bool = False) -> dict:
+def post_build(config, bundle: Bundle, dev: bool = False) -> dict:
     """The whole step, as the MkDocs hook runs it; raises RuntimeBuildError on failure.
     `dev` (make dev, live reload): the plain boot, the whole standard library, no .gz copies,
     so a rebuild skips the slow steps."""
@@ -268,7 +273,7 @@ def post_build(config, bundle: Bundle, modules, dev: bool = False) -> dict:
     site = Path(config["site_dir"])
     boot = "plain" if dev else boot_choice(config)
     stdlib = "full" if dev else stdlib_choice()
-    described = write(site, bundle, modules, boot, stdlib)
+    described = write(site, bundle, boot, stdlib)
     if stdlib == "trimmed":
         described = trim_stdlib(site, described)
     if boot == "snapshot":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from py_tools.site_build.site_runtime import run_node
+from py_tools.site_build.node import run_node
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "snapshot.mjs"
