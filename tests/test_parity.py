@@ -107,3 +107,102 @@ def test_browser_engine_decides_every_path_like_cpython(page, context, site_url,
     assert compared == sum(len(chosen) for _, _, chosen, _ in plan)
     assert context.off_origin.blocked == []
     assert page.js_errors == []
+
+
+# --- "Same case, all councils": the worker runs every council's rules on one set of answers
+
+ALL_ID = "parity-all"
+ALL_UID, ALL_BASE, ALL_DATE = "da-parity-all", "../../", "24 December 2026"
+
+STEP_ALL_JS = """async (messages) => {
+  const {worker} = window.__parity;
+  const replies = [];
+  for (const m of messages) {
+    replies.push(await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reply from the worker: ' +
+        (window.__parity.bootError || 'timeout'))), 120000);
+      const listen = (event) => {
+        const msg = event.data || {};
+        if (msg.id !== m.id || msg.seq !== m.seq) return;
+        worker.removeEventListener('message', listen);
+        clearTimeout(timer);
+        resolve(msg);
+      };
+      worker.addEventListener('message', listen);
+      worker.postMessage(m);
+    }));
+  }
+  return replies;
+}"""
+
+
+def all_councils_walk(bundle, tool: str) -> tuple[list[dict], list[dict]]:
+    """(messages, CPython's replies) answering each question of the all-councils view with its
+    first option (or the lowest score) until every council has an outcome."""
+    from py_tools.engine import browser
+    messages, replies, facts = [{"type": "start"}], [], "{}"
+    while True:
+        out = json.loads(browser.apply_all(bundle, tool, facts, json.dumps(messages[-1]),
+                                           ALL_UID, ALL_BASE, ALL_DATE))
+        replies.append(out)
+        facts = json.dumps(out["facts"])
+        if out["type"] == "outcome":
+            return messages, replies
+        step = engine_step(bundle, tool, out)
+        value = step["options"][0]["value"] if step["options"] else str(step["min"])
+        messages.append({"type": "answer", "fact": out["fact"], "value": value})
+
+
+def engine_step(bundle, tool: str, out: dict) -> dict:
+    """The question step the all-councils view asks (the first council that still needs it)."""
+    from py_tools.engine import engine
+    facts = out["facts"]
+    for council in bundle.councils:
+        step = engine.decide(bundle, tool, council, facts)
+        if step["type"] == "question" and step["fact"] == out["fact"]:
+            return step
+    raise AssertionError(f"no council asks {out['fact']}")
+
+
+def test_all_councils_view_from_the_shipped_bundles_matches_the_validated_rules(bundle):
+    """The worker joins the per-council bundles (`browser.load_many`): the result decides and
+    renders every step as the validated bundle does, glossary explanations included."""
+    from py_tools.engine import browser
+    from py_tools.site_build import site_runtime
+    joined = browser.load_many([build.bundle_json(site_runtime.council_bundle(bundle, code))
+                                for code in bundle.councils])
+    assert joined.glossary == bundle.glossary and len(bundle.glossary) > 0
+    assert joined.bank_holidays == bundle.bank_holidays
+    for tool in bundle.trees:
+        messages, expected = all_councils_walk(bundle, tool)
+        assert len(messages) > 2, f"{tool}: the walk asks at least two questions"
+        facts = "{}"
+        for message, want in zip(messages, expected):
+            got = json.loads(browser.apply_all(joined, tool, facts, json.dumps(message),
+                                               ALL_UID, ALL_BASE, ALL_DATE))
+            assert got == want, f"{tool}: step after {message} differs"
+            facts = json.dumps(got["facts"])
+    # the glossary reaches the steps after the first (the page renders the first at build time)
+    assert any("<abbr" in r["html"] for tool in bundle.trees for r in all_councils_walk(bundle, tool)[1][1:])
+
+
+@pytest.mark.browser
+def test_browser_all_councils_view_matches_cpython(page, context, site_url, bundle):
+    """Each step of "Same case, all councils" in the worker (Pyodide) is the HTML CPython
+    renders for the same answers, glossary <abbr> explanations included."""
+    page.goto(site_url + "/")
+    page.evaluate(START_WORKER_JS, site_url + "/")
+    abbr_after_first = 0
+    for tool in sorted(bundle.trees):
+        messages, expected = all_councils_walk(bundle, tool)
+        sent = [dict(m, id=f"{ALL_ID}-{tool}", seq=i, tool=tool, council="all", uid=ALL_UID,
+                     base=ALL_BASE, date=ALL_DATE, today="") for i, m in enumerate(messages, 1)]
+        replies = page.evaluate(STEP_ALL_JS, sent)
+        for message, reply, want in zip(sent, replies, expected):
+            assert reply.get("type") == "step", f"{tool} {message}: {reply}"
+            assert (reply["stepType"], reply["fact"], reply["asked"]) == (want["type"], want["fact"], want["asked"])
+            assert reply["html"] == want["html"], f"{tool}: the step after {message} renders differently"
+        abbr_after_first += sum(r["html"].count("<abbr") for r in replies[1:])
+    assert abbr_after_first > 0, "no glossary term explained after the first step"
+    assert context.off_origin.blocked == []
+    assert page.js_errors == []

@@ -6,6 +6,7 @@ ask next — are made here, by the same engine the tests and the CLI run. Pure: 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from . import deadlines, engine
@@ -168,4 +169,5 @@ def load_many(bundle_jsons) -> Bundle:
     for bundle in bundles:
         councils.update(bundle.councils)
         links.update(bundle.links)
-    return Bundle(first.facts, first.trees, councils, links, first.version, first.bank_holidays)
+    # every other field (facts, trees, version, bank holidays, glossary) is the same in each
+    return dataclasses.replace(first, councils=councils, links=links)
