@@ -29,7 +29,9 @@ def _cite_links(cites, links: dict, base: str) -> str:
 
 
 def _id(uid: str, *parts: str) -> str:
-    return "-".join((uid,) + parts)
+    """An id for an `id`/`for`/`aria-*` attribute, escaped: the loader refuses names that
+    need it, but a name that got through anyway must not break out of the attribute."""
+    return escape("-".join((uid,) + parts))
 
 
 def render_question(step: dict, uid: str, base: str, error: str = "") -> str:
