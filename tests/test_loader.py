@@ -142,7 +142,7 @@ CASES = [
     ("literal_number_in_condition",
      [(TREE, "at_least: {council: marac_threshold}", "at_least: 14")],
      TREE, "at_least: 14}",
-     "'at_least' takes {council: name}: every number comes from a council profile"),
+     "at_least takes {council: name}: every number comes from a council profile"),
     ("council_value_without_guard",
      [(TREE, "- when: {council_states: marac_threshold}",
        "- when: {fact: dash_score, below: {council: marac_threshold}}")],
@@ -150,7 +150,7 @@ CASES = [
      "council 'camden' states no value 'marac_threshold'; guard it with council_states"),
     ("bad_citation_form",
      [(DOVER, "cite: [dover:5.4]", "cite: [Dover 5.4]")],
-     DOVER, "cite: [Dover 5.4]", "bad citation 'Dover 5.4' (form council:locator"),
+     DOVER, "cite: [Dover 5.4]", "'Dover 5.4': a citation is council:locator"),
     ("citation_of_another_council",
      [(DOVER, "cite: [dover:5.1]", "cite: [camden:safety-planning]")],
      DOVER, "  safety_plan:",
@@ -172,6 +172,45 @@ CASES = [
      TREE, "start:",  # a path has no one line: the error points at where the tree starts
      "path for dover ends with no action: immediate_danger=no, dash_score=0-13, "
      "children_in_household=no, tenure=secure_sole"),
+    # names: lowercase letters, digits and _, starting with a letter (they become HTML ids)
+    ("option_name_breaking_out_of_an_attribute",
+     [("facts.yaml", "    private_rented: Private rented tenant", '    x" onfocus="alert(1): Private rented tenant')],
+     "facts.yaml", "onfocus", "fact 'tenure': name 'x\" onfocus=\"alert(1)' in options: a name is lowercase letters"),
+    ("fact_name",
+     [("facts.yaml", "\ntenure:\n", "\nTenure:\n")],
+     "facts.yaml", "Tenure:", "name 'Tenure': a name is lowercase letters, digits and _"),
+    ("tool_action_name",
+     [(TREE, "  safety_plan: Agree a safety plan", "  safety-plan: Agree a safety plan")],
+     TREE, "safety-plan:", "tree: name 'safety-plan' in actions: a name is lowercase letters"),
+    ("node_name",
+     [(TREE, "  housing:\n", "  2housing:\n")],
+     TREE, "2housing:", "tree: name '2housing' in nodes: a name is lowercase letters"),
+    ("profile_action_name",
+     [(DOVER, "  dash_ric:\n", "  dash ric:\n")],
+     DOVER, "dash ric:", "profile: name 'dash ric' in actions: a name is lowercase letters"),
+    ("council_code",
+     [("councils/dover/council.yaml", "code: dover", "code: Dover")],
+     "councils/dover/council.yaml", "code: Dover", "'Dover': a council code is lowercase letters and digits"),
+    # structure (the schema of each kind of file)
+    ("condition_with_two_tests",
+     [(TREE, "- when: {council_states: marac_threshold}",
+       "- when: {council_states: marac_threshold, not: {fact: dash_score, is: not_completed}}")],
+     TREE, "council_states: marac_threshold, not:",
+     "node 'score', route 2: a condition needs exactly one of fact, council_states, all, any, not"),
+    ("fact_test_without_fact",
+     [(TREE, "- when: {council_states: marac_threshold}", "- when: {council_states: marac_threshold, is: yes}")],
+     TREE, "council_states: marac_threshold, is: yes", "is, in, at_least and below go with fact"),
+    ("route_without_goto",
+     [(TREE, "        add: [children_safeguarding_referral, idva_referral]\n        goto: housing\n",
+       "        add: [children_safeguarding_referral, idva_referral]  # MARK\n")],
+     TREE, "- when: {fact: children_in_household, is: yes}", "node 'children', route 1: missing 'goto'"),
+    ("value_not_a_number",
+     [(DOVER, "    value: 2\n", "    value: two\n")],
+     DOVER, "value: two", "value 'contact_days': value must be a whole number"),
+    ("choice_without_options",
+     [("facts.yaml", "  options:\n    secure_sole: Council tenant in their sole name\n"
+       "    private_rented: Private rented tenant\n    none: No home of their own\n", "")],
+     "facts.yaml", "tenure:", "fact 'tenure': a choice needs options"),
 ]
 
 # Where the loader points near, but not at, the offending line: engine/loader bugs, each with
@@ -315,3 +354,117 @@ def test_stale_set_aside_and_code_names_in_reasons_are_errors(tmp_path):
         "set-aside)",
         f"{path}:5: the reason shows code names to readers (safety_plan): use the question's or the "
         "action's words"]
+
+
+# --- a key given twice, names that reach HTML, the schemas ------------------------------
+
+def test_a_key_given_twice_is_refused_naming_both_lines(tmp_path):
+    """`duty: must` then `duty: may` would load as may: a copy-paste slip that silently
+    weakens a duty."""
+    root = make(tmp_path, [(DOVER, "    duty: should\n", "    duty: must  # FIRST\n    duty: may  # SECOND\n")])
+    first, second = line_of(root, DOVER, "# FIRST"), line_of(root, DOVER, "# SECOND")
+    assert problems(root) == [f"{root / DOVER}:{second}: duplicate key 'duty' (first given at line {first}): "
+                              "a key may appear once; the second would silently replace the first"]
+
+
+def test_a_name_given_twice_in_a_catalogue_is_refused(tmp_path):
+    root = make(tmp_path, [(TREE, "  safety_plan: Agree a safety plan\n",
+                            "  safety_plan: Agree a safety plan\n  safety_plan: Make a safety plan  # MARK\n")])
+    (error,) = problems(root)
+    assert error.startswith(f"{root / TREE}:{line_of(root, TREE, 'MARK')}: duplicate key 'safety_plan' "
+                            f"(first given at line {line_of(root, TREE, 'Agree a safety plan')})")
+
+
+def test_an_id_that_reached_html_anyway_is_escaped():
+    """The loader refuses such names; were one to get through, it stays inside its attribute."""
+    from html.parser import HTMLParser
+
+    from py_tools.engine import engine, render
+    bundle = build.load(root=GOOD, policies=POLICIES)
+    facts = {"immediate_danger": "no", "dash_score": "not_completed", "children_in_household": "no"}
+    step = engine.decide(bundle, "referral-routes", "dover", facts)
+    assert step["type"] == "question" and step["fact"] == "tenure" and step["options"]
+    evil = 'x" onfocus="alert(1)'
+    step = dict(step, fact=evil, options=[dict(o, value=evil) for o in step["options"]])
+
+    class Attributes(HTMLParser):
+        seen: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.extend(attrs)
+
+    parser = Attributes()
+    parser.seen = []
+    parser.feed(render.render_step(step, 'u"', ""))
+    names = {name for name, _ in parser.seen}
+    assert "onfocus" not in names and not any(name.startswith("on") for name in names), names
+    ids = [value for name, value in parser.seen if name in ("id", "for")]
+    assert f'u"-{evil}-{evil}' in ids  # the whole name, kept as the attribute's value
+
+
+def _rule_files(root: Path = loader.TREES) -> dict[Path, str]:
+    """Every rule file of the project and the kind of schema it follows."""
+    kinds = {root / "facts.yaml": "facts", root / "services.yaml": "services", root / "release.yaml": "release"}
+    kinds.update({root / name: "tool" for name in loader.TOOL_FILES.values()})
+    for folder in sorted((root / "councils").iterdir()):
+        kinds[folder / "council.yaml"] = "council"
+        kinds[folder / "coverage.yaml"] = "coverage"
+        kinds.update({folder / name: "profile" for name in loader.TOOL_FILES.values()})
+    return {path: kind for path, kind in kinds.items() if path.exists()}
+
+
+def test_every_rule_file_names_its_schema_on_its_first_line():
+    """An editor with the YAML language server (VS Code's YAML extension) reads the schema
+    from the first line and completes and checks the file while it is typed."""
+    from py_tools.rules import schema
+    found = _rule_files()
+    assert set(found) == set(loader.TREES.rglob("*.yaml")), "a rule file of no known kind"
+    assert len(found) >= 1 + 4 + 4 * 6 + 2
+    for path, kind in found.items():
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        prefix = "# yaml-language-server: $schema="
+        assert first.startswith(prefix), f"{path}: first line {first!r}"
+        named = (path.parent / first[len(prefix):]).resolve()
+        assert named == schema.path_of(kind), f"{path} names {named}, not the {kind} schema"
+
+
+def test_the_schemas_are_valid_and_agree_with_the_engine():
+    import json
+
+    import jsonschema
+
+    from py_tools.engine.model import DUTIES, FACT_TYPES, TOOLS
+    from py_tools.rules import schema
+    docs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema.FOLDER.glob("*.schema.json")}
+    assert {f"{k}.schema.json" for k in schema.KINDS} < set(docs)
+    for doc in docs.values():
+        jsonschema.Draft7Validator.check_schema(doc)
+    assert tuple(docs["tool.schema.json"]["properties"]["tool"]["enum"]) == TOOLS
+    assert tuple(docs["profile.schema.json"]["definitions"]["action"]["properties"]["duty"]["enum"]) == DUTIES
+    assert tuple(docs["facts.schema.json"]["definitions"]["fact"]["properties"]["type"]["enum"]) == FACT_TYPES
+    name = docs["common.schema.json"]["definitions"]["name"]["pattern"]
+    assert name == "^[a-z][a-z0-9_]*$"
+
+
+def test_the_profile_schema_takes_a_title_and_conditions_on_actions_and_gaps():
+    from py_tools.rules import schema
+    when = {"fact": "immediate_danger", "is": True}
+    profile = {"actions": {"police_999": {"duty": "must", "title": "Call 999", "text": "Call 999.",
+                                          "cite": ["dover:5.4"], "when": when}},
+               "not_covered": {"marac_repeat": {"text": "Not covered.", "when": {"not": when}}}}
+    assert schema.problems(profile, "profile") == []
+    profile["actions"]["police_999"]["when"] = {"fact": "immediate_danger"}
+    assert [m for _, m in schema.problems(profile, "profile")] == [
+        "action 'police_999': a condition on a fact needs exactly one of is, in, at_least, below"]
+
+
+def test_services_and_coverage_files_are_checked_against_their_schemas(tmp_path):
+    from py_tools.rules import coverage, services
+    path = tmp_path / "services.yaml"
+    path.write_text("services:\n  - name: Helpline\n    serves: Support.\n    needs: [women]\n"
+                    "    phone: 8001234\n    listed_by: [{council: dover, cite: 'dover:5.1'}]\n", encoding="utf-8")
+    with pytest.raises(loader.LoadError, match=r"services.yaml:5: service 'Helpline': phone must be quoted text"):
+        services.load(path)
+    path.write_text("set_aside:\n  - cite: dover:5.1\n    sentence: \"We will agree a safety plan\"\n",
+                    encoding="utf-8")
+    assert coverage._set_asides(path) == ([], [f"{path}:2: set-aside 1: missing 'reason'"])

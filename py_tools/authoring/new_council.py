@@ -17,7 +17,8 @@ from pathlib import Path
 from py_tools.rules import loader
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADER = ("# {name}: what its documents say for the {title} tool.\n"
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/{kind}.schema.json\n"  # for editors
+HEADER = (SCHEMA_LINE.format(kind="profile") + "# {name}: what its documents say for the {title} tool.\n"
           "# Written by `python -m py_tools new-council`: every action of the tool is listed under\n"
           "# not_reviewed. Review each against the council's documents and move it to `actions`\n"
           "# (duty, text, cite, quote) or `not_covered` (format: decision_trees/README.md).\n")
@@ -46,7 +47,7 @@ def skeleton(root: Path, code: str, name: str, short: str | None = None,
         raise ValueError(f"no policy page docs/policies/{code}-*.md: run import-policy first")
     folder.mkdir(parents=True)
     written = [folder / "council.yaml"]
-    written[0].write_text(f"code: {code}\nname: {_yaml_str(name)}\nshort: {_yaml_str(short or name)}\n"
+    written[0].write_text(SCHEMA_LINE.format(kind="council") + f"code: {code}\nname: {_yaml_str(name)}\nshort: {_yaml_str(short or name)}\n"
                           f"documents: [{', '.join(pages)}]\n", encoding="utf-8")
     for tool, filename in loader.TOOL_FILES.items():
         tree = loader.load_tree(trees / filename)

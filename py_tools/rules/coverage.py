@@ -174,7 +174,10 @@ def _set_asides(path: Path) -> tuple[list, list]:
     """(entries, errors): each entry is (line, anchor, opening words squashed, reason)."""
     if not path.exists():
         return [], []
-    f = loader._File(path)
+    try:
+        f = loader._File(path, "coverage")
+    except loader.LoadError as exc:
+        return [], [str(exc)]
     errors, entries = [], []
     data = f.data
     if not isinstance(data, dict) or set(data) - {"set_aside"}:

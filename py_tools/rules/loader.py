@@ -2,6 +2,10 @@
 
 Every error names the file, the line and what is wrong:
     decision_trees/consent_override.yaml:42: node 'x' points to unknown node 'y'
+
+Each file is read in three steps: the YAML (a key given twice is refused), its structure
+against the JSON Schema of its kind (decision_trees/schema/, the same files an editor uses),
+then the model and the checks of its meaning.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import schema
 from py_tools.engine.model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
                     Document, Fact, Node, NotCovered, Option, Route, ToolProfile, Tree, Value)
 
@@ -31,6 +36,7 @@ class _Map(dict):
 
 class _List(list):
     line = 0
+    item_lines: list
 
 
 def _convert(node):
@@ -46,14 +52,40 @@ def _convert(node):
     if isinstance(node, yaml.SequenceNode):
         out = _List(_convert(v) for v in node.value)
         out.line = node.start_mark.line + 1
+        out.item_lines = [v.start_mark.line + 1 for v in node.value]
         return out
     return yaml.constructor.SafeConstructor().construct_object(node)
 
 
-class _File:
-    """One YAML file, read with line numbers, and helpers that fail with file:line."""
+def refuse_duplicate_keys(node, name: str) -> None:
+    """A key given twice in one mapping is an error naming both lines: YAML would keep the
+    second silently (`duty: must` then `duty: may` would load as may)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key, line = _key(key_node), key_node.start_mark.line + 1
+            if key in seen:
+                raise LoadError(f"{name}:{line}: duplicate key {key!r} (first given at line {seen[key]}): "
+                                "a key may appear once; the second would silently replace the first")
+            seen[key] = line
+            refuse_duplicate_keys(value_node, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            refuse_duplicate_keys(item, name)
 
-    def __init__(self, path: Path):
+
+def _key(key_node):
+    if isinstance(key_node, yaml.ScalarNode):
+        return yaml.constructor.SafeConstructor().construct_object(key_node)
+    return ("not a name", key_node.start_mark.line, key_node.start_mark.column)  # never equal
+
+
+class _File:
+    """One YAML file, read with line numbers, and helpers that fail with file:line.
+
+    `kind` names its schema (decision_trees/schema/<kind>.schema.json), checked on reading."""
+
+    def __init__(self, path: Path, kind: str = ""):
         self.path = path
         try:
             self.name = str(path.relative_to(ROOT))
@@ -69,7 +101,14 @@ class _File:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
             raise LoadError(f"{self.name}:{line}: invalid YAML: {exc.problem}") from None
+        if node is not None:
+            refuse_duplicate_keys(node, self.name)
         self.data = _convert(node) if node is not None else _Map()
+        if kind:
+            problems = schema.problems(self.data, kind)
+            if problems:
+                line, message = problems[0]
+                self.fail(line, message)
 
     def at(self, line: int) -> str:
         return f"{self.name}:{line}"
@@ -158,7 +197,7 @@ def _fact(f: _File, name: str, data, line: int) -> Fact:
 
 
 def load_facts(path: Path) -> dict[str, Fact]:
-    f = _File(path)
+    f = _File(path, "facts")
     return {name: _fact(f, name, value, f.data.key_lines[name]) for name, value in f.data.items()}
 
 
@@ -234,7 +273,7 @@ def _route(f: _File, data, line: int) -> Route:
 
 
 def load_tree(path: Path) -> Tree:
-    f = _File(path)
+    f = _File(path, "tool")
     data = f.data
     f.keys(data, {"tool", "title", "summary", "start", "actions", "nodes", "facts", "never_silent"}, "tree",
            {"tool", "title", "start", "actions", "nodes"})
@@ -279,7 +318,7 @@ def load_tree(path: Path) -> Tree:
 # --- councils ----------------------------------------------------------------------
 
 def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
-    f = _File(path)
+    f = _File(path, "profile")
     data = f.data
     f.keys(data, {"values", "actions", "not_covered", "questions", "not_reviewed"}, "profile")
     values, actions, gaps, question_cite = {}, {}, {}, {}
@@ -319,7 +358,7 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
 
 
 def load_council(folder: Path) -> Council:
-    f = _File(folder / "council.yaml")
+    f = _File(folder / "council.yaml", "council")
     data = f.data
     f.keys(data, {"code", "name", "short", "documents"}, "council", {"code", "name", "short", "documents"})
     code = f.text(data, "code", "council")

@@ -78,7 +78,7 @@ def norm_value(field: str, value: str) -> str:
 
 def load(path: Path = PATH, councils: set[str] | None = None) -> list[Service]:
     """Read and check the file; every error starts with file:line."""
-    f = _File(path)
+    f = _File(path, "services")
     data = f.data
     f.keys(data, {"services"}, "services file", {"services"})
     entries = data["services"]
