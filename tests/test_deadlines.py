@@ -7,7 +7,7 @@ import pytest
 from py_tools.engine import browser, deadlines
 from py_tools.rules import build
 
-HOLIDAYS = frozenset(build.bank_holidays(today=dt.date(2026, 11, 25)))
+HOLIDAYS = frozenset(build.bank_holidays(2024, 2031))
 
 
 def test_bank_holidays_come_from_the_library_for_a_window_of_years():
@@ -58,8 +58,7 @@ def test_due_dates_reach_the_outcome_and_the_record(bundle):
     """Whatever council states a working-day contact time, the widget shows its due date."""
     profiles = [(c, p) for c in bundle.councils for t, p in bundle.councils[c].tools.items()
                 if t == "referral-routes" and "contact_working_days" in p.values]
-    if not profiles:
-        pytest.skip("no council profile states contact_working_days yet")
+    assert profiles, "no council profile states contact_working_days: the check has nothing to run on"
     for council, profile in profiles:
         facts, step = _outcome_facts(bundle, "referral-routes", council)
         assert any(a["code"] == "contact_deadline" for a in step["actions"])
@@ -82,3 +81,60 @@ def test_a_bad_report_time_is_an_error_not_a_crash(bundle):
                                    json.dumps(msg), "u", "", ""))
     assert out["type"] == "outcome"
     assert out["error"] == "Enter the date and time the abuse was reported"
+
+
+# --- the years of bank holidays the rules bundle knows --------------------------------
+
+def test_the_bank_holidays_are_those_of_the_years_around_the_release(bundle):
+    """The window is tied to the signed-off release (release.yaml), not to the build's day."""
+    import yaml
+    release = yaml.safe_load((build.loader.TREES / "release.yaml").read_text(encoding="utf-8"))
+    year = release["date"].year
+    assert bundle.bank_holiday_years == build.holiday_years() == (year - 2, year + 5)
+    first, last = bundle.bank_holiday_years
+    assert f"{first}-01-01" in bundle.bank_holidays and f"{last}-12-25" in bundle.bank_holidays
+    assert all(first <= int(day[:4]) <= last for day in bundle.bank_holidays)
+
+
+def test_the_rules_bundle_does_not_depend_on_the_day_of_the_build(monkeypatch):
+    """Built on another day (here: a date years after the release), the bundle is the same
+    byte for byte, so its hash changes only when the rules or the holidays do."""
+    today = build.bundle_json(build.load())
+
+    class Later(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2040, 1, 2)
+
+    monkeypatch.setattr(dt, "date", Later)
+    assert dt.date.today().year == 2040
+    assert build.bundle_json(build.load()) == today
+
+
+def test_a_due_date_outside_the_known_bank_holidays_says_so():
+    years = (2024, 2031)
+    inside = deadlines.due(dt.datetime(2031, 12, 19, 9, 0), 2, "working_days", HOLIDAYS, years)
+    assert inside == "by the end of Tuesday 23 December 2031"
+    across = deadlines.due(dt.datetime(2031, 12, 24, 9, 0), 4, "working_days", HOLIDAYS, years)
+    later = deadlines.due(dt.datetime(2035, 3, 1, 9, 0), 2, "working_days", HOLIDAYS, years)
+    before = deadlines.due(dt.datetime(2020, 3, 2, 9, 0), 2, "working_days", HOLIDAYS, years)
+    caveat = " (check this date against the bank holidays: this site knows England and Wales bank " \
+             "holidays from 2024 to 2031 only)"
+    assert across.startswith("by the end of") and across.endswith(caveat)
+    assert later == "by the end of Monday 5 March 2035" + caveat
+    assert before == "by the end of Wednesday 4 March 2020" + caveat
+    # clock hours do not depend on bank holidays
+    assert "check" not in deadlines.due(dt.datetime(2035, 3, 1, 9, 0), 24, "hours", HOLIDAYS, years)
+
+
+def test_the_caveat_reaches_the_outcome_and_the_record(bundle):
+    council = next(c for c in sorted(bundle.councils)
+                   if "contact_working_days" in bundle.councils[c].tools["referral-routes"].values)
+    facts, _ = _outcome_facts(bundle, "referral-routes", council)
+    last = bundle.bank_holiday_years[1]
+    msg = {"type": "answer", "fact": browser.REPORTED, "value": f"{last + 3}-06-01T10:00"}
+    out = json.loads(browser.apply(bundle, "referral-routes", council, json.dumps(facts),
+                                   json.dumps(msg), "u", "", "1 June"))
+    contact = next(a for a in out["actions"] if a["code"] == "contact_deadline")
+    assert f"bank holidays from {bundle.bank_holiday_years[0]} to {last} only" in contact["due"]
+    assert contact["due"] in out["html"]

@@ -28,7 +28,7 @@ def _due(bundle: Bundle, tool: str, council: str, step: dict, facts: dict) -> tu
     if not timed or REPORTED not in facts:
         return bool(timed), {}
     return True, deadlines.deadlines_for(step, profile, deadlines.parse_reported(facts[REPORTED]),
-                                         bundle.bank_holidays)
+                                         bundle.bank_holidays, bundle.bank_holiday_years)
 
 
 def load(bundle_json: str) -> Bundle:

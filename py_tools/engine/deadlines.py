@@ -33,14 +33,25 @@ def add_working_days(start: dt.date, days: int, bank_holidays: frozenset) -> dt.
     return day
 
 
-def due(reported: dt.datetime, amount: int, unit: str, bank_holidays) -> str:
-    """A plain-English due date/time."""
+def due(reported: dt.datetime, amount: int, unit: str, bank_holidays, years=None) -> str:
+    """A plain-English due date/time. `years`: (first, last) year whose bank holidays are
+    known; a working-day count that runs outside them says so (it skips weekends only there)."""
     holidays = frozenset(bank_holidays)
     if unit == "hours":
         when = reported + dt.timedelta(hours=amount)
         return f"by {when.strftime('%H:%M')} on {when.strftime('%A')} {when.day} {when.strftime('%B %Y')}"
     day = add_working_days(reported.date(), amount, holidays)
-    return f"by the end of {day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+    text = f"by the end of {day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+    if years is not None and not _known(reported.date() + dt.timedelta(days=1), day, years):
+        text += (f" (check this date against the bank holidays: this site knows England and Wales "
+                 f"bank holidays from {years[0]} to {years[1]} only)" if years else
+                 " (check this date against the bank holidays: this site knows none)")
+    return text
+
+
+def _known(first: dt.date, last: dt.date, years) -> bool:
+    """Whether every day from first to last falls in the years whose bank holidays are known."""
+    return bool(years) and years[0] <= first.year and last.year <= years[-1]
 
 
 def parse_reported(text: str) -> dt.datetime:
@@ -48,7 +59,7 @@ def parse_reported(text: str) -> dt.datetime:
     return dt.datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
 
 
-def deadlines_for(step: dict, profile, reported: dt.datetime, bank_holidays) -> dict:
+def deadlines_for(step: dict, profile, reported: dt.datetime, bank_holidays, years=None) -> dict:
     """action code -> due text, for outcome actions whose council text uses a time value."""
     out = {}
     for item in step.get("actions", []):
@@ -59,5 +70,5 @@ def deadlines_for(step: dict, profile, reported: dt.datetime, bank_holidays) -> 
             unit = unit_of(name)
             value = profile.values.get(name)
             if unit and value is not None:
-                out[item["code"]] = due(reported, value.value, unit, bank_holidays)
+                out[item["code"]] = due(reported, value.value, unit, bank_holidays, years)
     return out

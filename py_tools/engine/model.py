@@ -172,6 +172,7 @@ class Bundle:
     version: str = ""
     bank_holidays: tuple[str, ...] = ()  # England and Wales, ISO dates, computed at build
     glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> meaning (docs/includes)
+    bank_holiday_years: tuple[int, ...] = ()  # (first, last): the years bank_holidays covers
 
 
 # --- JSON round trip ---------------------------------------------------------------

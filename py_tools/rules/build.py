@@ -28,8 +28,10 @@ def load(root: Path = loader.TREES, policies: Path = anchors.POLICIES, check: bo
     bundle = loader.load_bundle(root, version=rules_version(root))
     links = anchors.links_for(anchors.bundle_cites(bundle), anchors.shorts(bundle), policies)
     councils = {code: _with_documents(c, policies) for code, c in bundle.councils.items()}
+    years = holiday_years(root)
     bundle = Bundle(bundle.facts, bundle.trees, councils, links, bundle.version,
-                    bank_holidays(), glossary=read_glossary(policies.parent / "includes" / "abbreviations.md"))
+                    bank_holidays(*years), glossary=read_glossary(policies.parent / "includes" / "abbreviations.md"),
+                    bank_holiday_years=years)
     if check:
         errors = validate.validate(bundle)
         if errors:
@@ -64,13 +66,24 @@ def read_glossary(path: Path) -> dict[str, str]:
     return out
 
 
-def bank_holidays(today=None, before: int = 2, after: int = 5) -> tuple[str, ...]:
-    """England and Wales bank holidays for a window of years, from the `holidays` library."""
-    import datetime
+HOLIDAYS_BEFORE, HOLIDAYS_AFTER = 2, 5  # years of bank holidays around the release's year
 
+
+def holiday_years(root: Path = loader.TREES) -> tuple[int, int]:
+    """(first, last) year of the bank holidays the bundle carries: tied to the date of the
+    signed-off release (release.yaml), not to the day of the build, so the bundle changes
+    only when the rules or the holidays do. A rules folder without a release of its own
+    (a test fixture) takes the project's."""
+    path = root / "release.yaml"
+    f = loader._File(path if path.exists() else loader.TREES / "release.yaml", "release")
+    year = int(str(f.data["date"])[:4])
+    return year - HOLIDAYS_BEFORE, year + HOLIDAYS_AFTER
+
+
+def bank_holidays(first: int, last: int) -> tuple[str, ...]:
+    """England and Wales bank holidays of the years first..last, from the `holidays` library."""
     import holidays  # build time only; the engine receives plain dates
-    year = (today or datetime.date.today()).year
-    days = holidays.country_holidays("GB", subdiv="ENG", years=range(year - before, year + after + 1))
+    days = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
     return tuple(sorted(d.isoformat() for d in days))
 
 
