@@ -104,5 +104,23 @@ def page(context):
     page.close()
 
 
+PLAYWRIGHT_FIXTURES = frozenset({"browser", "context", "page"})
+
+
+def unmarked_browser_tests(items) -> list[str]:
+    """Tests that drive Chromium (through a Playwright fixture, directly or through another
+    fixture) but lack the `browser` marker, so `-m "not browser"` would still run them."""
+    return [item.nodeid for item in items
+            if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and item.get_closest_marker("browser") is None]
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = unmarked_browser_tests(items)
+    if unmarked:
+        raise pytest.UsageError("these tests use Chromium but lack @pytest.mark.browser:\n  "
+                                + "\n  ".join(unmarked))
+
+
 def pytest_report_header(config):
     return f"chromium: {chromium_path() or 'playwright default'}; node: {shutil.which('node')}"

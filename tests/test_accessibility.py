@@ -121,6 +121,7 @@ def answer_current(page, root):
 
 # ---------------------------------------------------------------- every page
 
+@pytest.mark.browser
 def test_every_page(axe_page, site_url, site_dir):
     page = axe_page
     found = []
@@ -139,6 +140,7 @@ def test_every_page(axe_page, site_url, site_dir):
 
 # ---------------------------------------------------------------- widgets at every stage
 
+@pytest.mark.browser
 @pytest.mark.parametrize("tool", TOOLS)
 def test_widget_stages(axe_page, site_url, tool):
     """One council per tool (a different one each), at the first question, the next
@@ -175,6 +177,7 @@ def test_widget_stages(axe_page, site_url, tool):
     assert not page.js_errors, page.js_errors
 
 
+@pytest.mark.browser
 def test_tool_pages_in_the_dark(browser, site_url, site_dir):
     """Every tool page of every council in the dark scheme (the light scheme is in
     test_every_page)."""
@@ -198,6 +201,7 @@ def test_tool_pages_in_the_dark(browser, site_url, site_dir):
 
 # ---------------------------------------------------------------- keyboard
 
+@pytest.mark.browser
 def test_tab_reaches_exit_early_and_enter_exits(page, site_url):
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     target = urljoin(site_url + "/", (config.get("extra") or {}).get("exit_page_url") or "leave/")

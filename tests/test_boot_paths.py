@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from py_tools.engine import browser as py_browser
 from py_tools.engine import engine
 
@@ -74,6 +76,7 @@ def test_build_ships_a_verified_snapshot(site_dir):
     assert Path(str(snapshot) + ".gz").stat().st_size < snapshot.stat().st_size
 
 
+@pytest.mark.browser
 def test_snapshot_boot(site_dir, context, page, site_url, bundle):
     described = built(site_dir)
     snapshot_requests = []
@@ -92,6 +95,7 @@ def test_snapshot_boot(site_dir, context, page, site_url, bundle):
     assert context.off_origin.blocked == []
 
 
+@pytest.mark.browser
 def test_plain_boot_when_snapshot_is_refused(context, page, site_url, bundle):
     refused = []
 
@@ -117,6 +121,7 @@ PHONE = {"offline": False, "latency": 170, "downloadThroughput": 9_000_000 / 8,
 NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 
 
+@pytest.mark.browser
 def test_slow_link_takes_the_plain_boot_and_a_repeat_visit_keeps_it(browser, site_dir, site_url, bundle):
     """No request routing here: routing turns the browser's cache off, and the repeat visit
     needs it."""
@@ -147,6 +152,7 @@ def test_slow_link_takes_the_plain_boot_and_a_repeat_visit_keeps_it(browser, sit
         ctx.close()
 
 
+@pytest.mark.browser
 def test_localhost_times_the_link_and_a_repeat_visit_restores_the_snapshot_from_the_cache(
         browser, site_dir, site_url):
     minimum = built(site_dir)["snapshot_min_mbps"]

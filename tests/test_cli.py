@@ -1,4 +1,4 @@
-"""The command line contract (README, DESIGN.md), run as a user runs it: `python -m py_tools`.
+"""The command line contract (README), run as a user runs it: `python -m py_tools`.
 
 Expectations are derived in-process from the engine on the real rules, so these tests
 check the CLI contract, not today's rule data; one policy case (TMBC section 9) is fixed.
@@ -109,8 +109,8 @@ def test_decide_from_stdin_with_booleans_written_as_json_booleans(rules):
 def test_tmbc_immediate_danger_calls_999(rules):
     """TMBC procedure, section 9: "Is the resident in immediate danger? If yes, contact 999." """
     tool = "referral-routes"
-    if tool not in rules.trees or "police_999" not in rules.councils["tmbc"].tools[tool].actions:
-        pytest.skip("TMBC's referral-routes profile does not define police_999 yet")
+    assert "police_999" in rules.councils["tmbc"].tools[tool].actions, \
+        "TMBC section 9 says to contact 999: its referral-routes profile must state police_999"
     case = next(p for p in paths.enumerate_paths(rules, tool, "tmbc")
                 if ("immediate_danger", "yes") in [(a.fact, a.value) for a in p.answers])
     out = check_decide(rules, run("decide", tool, "--council", "tmbc", "--facts", "-",
@@ -132,16 +132,24 @@ def test_missing_first_fact(rules):
 
 
 def test_missing_score_fact_names_the_range(rules):
-    tool = "referral-routes"
-    if tool not in rules.trees:
-        pytest.skip("no referral-routes tree")
-    council = sorted(rules.councils)[0]
-    facts = {"immediate_danger": "no"}
-    step = engine.decide(rules, tool, council, facts)
-    if step["type"] != "question" or step["input"] != "score":
-        pytest.skip("referral-routes no longer asks a score second")
+    tool, council, facts, step = score_question(rules)
     assert_usage_error(run("decide", tool, "--council", council, "--facts", "-", stdin=json.dumps(facts)),
                        f"missing fact: {step['fact']}", f"a whole number from {step['min']} to {step['max']}")
+
+
+def score_question(rules) -> tuple[str, str, dict, dict]:
+    """(tool, council, facts, step) where the next question is a score: the first answers
+    along each tool's paths until one asks for a score."""
+    for tool in sorted(rules.trees):
+        for council in sorted(rules.councils):
+            for path in paths.enumerate_paths(rules, tool, council):
+                facts = {}
+                for answer in path.answers:
+                    step = engine.decide(rules, tool, council, facts)
+                    if step["type"] == "question" and step["input"] == "score":
+                        return tool, council, facts, step
+                    facts[answer.fact] = path.facts()[answer.fact]
+    raise AssertionError("no tool asks for a score (the DASH score): the check has nothing to run on")
 
 
 def test_bad_value(rules):

@@ -213,16 +213,7 @@ CASES = [
      "facts.yaml", "tenure:", "fact 'tenure': a choice needs options"),
 ]
 
-# Where the loader points near, but not at, the offending line: engine/loader bugs, each with
-# the fix in its reason. strict: once fixed, the XPASS fails and the marker must go.
-LINE_BUGS: dict[str, str] = {}  # cases whose reported line is known to be wrong (none now)
-
-
 PARAMS = [pytest.param(*case[1:], id=case[0]) for case in CASES]
-LINE_PARAMS = [pytest.param(*case[1:], id=case[0],
-                            marks=[pytest.mark.xfail(strict=True, reason=LINE_BUGS[case[0]])]
-                            if case[0] in LINE_BUGS else [])
-               for case in CASES]
 
 
 def _prefix(root: Path, rel: str, marker) -> str:
@@ -241,7 +232,7 @@ def test_broken_rules_name_the_file_and_the_problem(tmp_path, edits, rel, marker
     assert all("\n" not in e for e in found)
 
 
-@pytest.mark.parametrize("edits, rel, marker, message", LINE_PARAMS)
+@pytest.mark.parametrize("edits, rel, marker, message", PARAMS)
 def test_broken_rules_point_at_the_offending_line(tmp_path, edits, rel, marker, message):
     root = make(tmp_path, edits)
     found = problems(root)

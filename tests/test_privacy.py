@@ -247,6 +247,7 @@ def test_material_keeps_search_terms_out_of_urls(site_dir):
 
 # ---------------------------------------------------------------- the policy, in the browser
 
+@pytest.mark.browser
 def test_site_search_and_widget_work_under_the_csp(page, context, site_url, site_dir):
     csp = watch_csp(page)
     for path in html_pages(site_dir):
@@ -265,6 +266,7 @@ def test_site_search_and_widget_work_under_the_csp(page, context, site_url, site
     assert context.off_origin.blocked == []
 
 
+@pytest.mark.browser
 def test_off_origin_fetch_is_refused_by_the_csp(page, context, site_url):
     page.goto(site_url + "/tools/tmbc/consent-override/")
     result = page.evaluate("""async () => {
@@ -283,6 +285,7 @@ def test_off_origin_fetch_is_refused_by_the_csp(page, context, site_url):
     assert not any("example.org" in url for url in context.off_origin.blocked), context.off_origin.blocked
 
 
+@pytest.mark.browser
 def test_without_the_csp_the_same_fetch_reaches_the_network(browser, site_url):
     """Control for the test above: with CSP bypassed, no violation, and the request leaves
     the page (the test's network guard refuses and records it)."""
@@ -308,6 +311,7 @@ def test_without_the_csp_the_same_fetch_reaches_the_network(browser, site_url):
 
 # ---------------------------------------------------------------- nothing stored, nothing sent
 
+@pytest.mark.browser
 def test_journey_stores_nothing_and_sends_nothing(page, context, site_url, site_dir):
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any(SEARCH_TERM in d["text"].lower() for d in index["docs"])
@@ -358,6 +362,7 @@ def test_journey_stores_nothing_and_sends_nothing(page, context, site_url, site_
     assert not page.js_errors, page.js_errors
 
 
+@pytest.mark.browser
 def test_material_state_helpers_write_no_storage(page, site_url):
     """Material's own calls (__md_set for palette, tabs, announce, version, repository facts)
     keep their value in memory for the tab, never in Web Storage."""
@@ -394,6 +399,7 @@ def _to_outcome_with_answers(page, tool, council):
     assert root.locator("[data-summary] [data-answer]").count() >= 1  # the answers are on screen
 
 
+@pytest.mark.browser
 def test_exit_button_replaces_the_page_and_forgets(page, site_url):
     target = exit_target(site_url)
     logs: list[str] = []
@@ -416,6 +422,7 @@ def test_exit_button_replaces_the_page_and_forgets(page, site_url):
     assert page.locator("[data-answer]").count() == 0
 
 
+@pytest.mark.browser
 def test_exit_from_instant_navigation_and_leave_page_is_neutral(page, site_url):
     target = exit_target(site_url)
     page.goto(site_url + "/tools/")
@@ -436,6 +443,7 @@ def test_exit_from_instant_navigation_and_leave_page_is_neutral(page, site_url):
         assert page.locator("[data-da-exit]").count() == 0
 
 
+@pytest.mark.browser
 def test_shift_three_times_exits(page, site_url):
     target = exit_target(site_url)
     logs: list[str] = []
@@ -467,6 +475,7 @@ def test_shift_three_times_exits(page, site_url):
     assert page.locator("[data-answer]").count() == 0
 
 
+@pytest.mark.browser
 def test_shift_presses_expire_after_five_seconds(page, site_url):
     page.clock.install()
     tool_url = f"{site_url}/tools/dover/contractor-duties/"

@@ -1,4 +1,4 @@
-"""The decision record: review-date warning and "because" lines (issue 10, finding 8)."""
+"""The decision record: review-date warning and "because" lines."""
 from __future__ import annotations
 
 from py_tools.engine import engine

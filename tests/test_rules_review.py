@@ -1,4 +1,4 @@
-"""Rules that policy leads can read, check and sign off (issue 11): no code names in front of
+"""Rules that policy leads can read, check and sign off: no code names in front of
 users, the plain-language outline, the flowchart, the sign-off sheet, `changes`, abbreviations,
 search landing on the paragraph, and the Exit this page pattern.
 """

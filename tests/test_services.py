@@ -87,6 +87,7 @@ def snapshot(page):
         idb: indexedDB.databases ? (await indexedDB.databases()).length : 0})""")
 
 
+@pytest.mark.browser
 def test_filter_shows_only_matching_and_stores_nothing(page, site_url, listed):
     url = f"{site_url}/services/"
     page.goto(url)

@@ -61,7 +61,7 @@ def test_rbkc_stay_with_sanctuary_no_repair_time_limit(bundle):
     step = decide(bundle, "rbkc", **STAY_SECURE)
     got = by_code(step)
     # 8.4 uses the Sanctuary Scheme "where a referral is made to the Community Safety Team":
-    # conditional, so "should" (explore it), not an unconditional "must" (issue 10, finding 6).
+    # conditional, so "should" (explore it), not an unconditional "must".
     assert got["sanctuary_scheme"]["duty"] == "should"
     assert got["sanctuary_scheme"]["cite"] == ["rbkc:8.4", "rbkc:8.5", "rbkc:9.3",
                                                "rbkc:appendix-1-risk-assess"]

@@ -44,7 +44,7 @@ def case(**facts):
     return {**OWN_DECISION, **facts}
 
 
-# Every outcome opens with the council's own confidentiality rule (issue 10: never silent).
+# Every outcome opens with the council's own confidentiality rule (never silent).
 CONFIDENTIALITY = {
     "rbkc": ("must", ["rbkc:9.1", "rbkc:5.4", "rbkc:5.6", "rbkc:5.7"]),
     "tmbc": ("must", ["tmbc:3", "tmbc:9", "tmbc:7", "tmbc:4"]),

@@ -1,8 +1,9 @@
 """Referral routes: who must be told, and by when, when domestic abuse is disclosed or reported.
 
-Cases are taken from the councils' own texts (digest: /tmp/notes/referral_and_contractor.md,
-part A). Each council is checked on its own rules and numbers, on where it is silent (a
-`not_covered` item with no cite), and on the conflicts inside its own documents.
+Cases are taken from the councils' own texts: each test names the paragraphs it checks (the
+policy pages in docs/policies/ hold them, anchored by paragraph). Each council is checked on
+its own rules and numbers, on where it is silent (a `not_covered` item with no cite), and on
+the conflicts inside its own documents.
 """
 import re
 
@@ -235,7 +236,7 @@ def test_rbkc_clocks_come_from_its_own_paragraphs(bundle):
     assert "Within 2 working days" in item(out, "action_plan_deadline")["text"]
     # the 24-hour clock (9.2) and the working-day clock (6.1) are flagged, not resolved silently
     assert item(out, "deadline_conflict")["cite"] == ["rbkc:9.2", "rbkc:6.1"]
-    # duties the issue found unreached: 7.8 reassess risk, 6.6 follow-up, 5.2/9.1(f) interpreter
+    # duties this outcome must include: 7.8 reassess risk, 6.6 follow-up, 5.2/9.1(f) interpreter
     assert (item(out, "review_risk")["duty"], item(out, "review_risk")["cite"]) == ("must", ["rbkc:7.8", "rbkc:7.6"])
     assert (item(out, "follow_up_contact")["duty"], item(out, "follow_up_contact")["cite"]) == \
         ("should", ["rbkc:6.6", "rbkc:11.2"])
@@ -390,8 +391,8 @@ def test_every_citation_is_the_councils_own(bundle, council):
 @pytest.mark.parametrize("council", COUNCILS)
 def test_no_unformatted_placeholders_and_paths_stay_moderate(bundle, council):
     found = paths.enumerate_paths(bundle, TOOL, council)
-    # 300, not 250: issue 10 added RBKC's high-risk-without-DASH node (6.4, 7.3, 9.3 "visible
-    # high risk"), taking RBKC from under 250 to 288 paths; still a bound that catches a blow-up.
+    # 300: RBKC's high-risk-without-DASH node (6.4, 7.3, 9.3 "visible high risk") takes RBKC
+    # to 288 paths; still a bound that catches a blow-up.
     assert 0 < len(found) <= 300
     for path in found:
         for action in path.outcome["actions"]:
