@@ -16,14 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures_council"
 CODE = "testshire"
 TOOLS = ("referral-routes", "consent-override", "accommodation-options", "contractor-duties")
-CITE_LINE = re.compile(r'^CITE = re\.compile\(.*\)$', re.M)
-GENERIC_CITE = 'CITE = re.compile(r"^[a-z][a-z0-9]*:[a-z0-9][a-z0-9.\\-]*$")'
 
 
 def _copy_project(dest: Path) -> Path:
@@ -64,11 +61,5 @@ def _check_site(site: Path):
 def test_council_added_without_code_changes(tmp_path):
     dest = _copy_project(tmp_path)
     result = _build(dest)
-    if result.returncode != 0 and "bad citation 'testshire:" in result.stdout + result.stderr:
-        line = CITE_LINE.search((ROOT / "py_tools" / "rules" / "loader.py").read_text()).group(0)
-        pytest.fail("adding a council needs a code change: py_tools/rules/loader.py has\n    " + line +
-                    "\nwhich names the four councils. One-line fix: replace it with\n    " +
-                    GENERIC_CITE + "\n(validate.py already refuses a citation of another "
-                    "council's documents, so the prefix need not be listed).")
     assert result.returncode == 0, result.stdout + result.stderr
     _check_site(dest / "site")

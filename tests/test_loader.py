@@ -435,6 +435,9 @@ def test_the_schemas_are_valid_and_agree_with_the_engine():
     assert tuple(docs["facts.schema.json"]["definitions"]["fact"]["properties"]["type"]["enum"]) == FACT_TYPES
     name = docs["common.schema.json"]["definitions"]["name"]["pattern"]
     assert name == "^[a-z][a-z0-9_]*$"
+    # any council's citations: a new council needs no change here (validate refuses another
+    # council's citation in a profile)
+    assert docs["common.schema.json"]["definitions"]["cite"]["pattern"] == "^[a-z][a-z0-9]*:[a-z0-9][a-z0-9.\\-]*$"
 
 
 def test_the_profile_schema_takes_a_title_and_conditions_on_actions_and_gaps():

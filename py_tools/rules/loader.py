@@ -10,18 +10,16 @@ then the model and the checks of its meaning.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import yaml
 
 from . import schema
-from py_tools.engine.model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
-                    Document, Fact, Node, NotCovered, Option, Route, ToolProfile, Tree, Value)
+from py_tools.engine.model import (END, TOOLS, ActionDef, Bundle, Condition, Council, Document, Fact, Node,
+                                  NotCovered, Option, Route, ToolProfile, Tree, Value)
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES = ROOT / "decision_trees"
-CITE = re.compile(r"^[a-z][a-z0-9]*:[a-z0-9][a-z0-9.\-]*$")  # council:locator; council ownership is checked in validate
 TOOL_FILES = {tool: tool.replace("-", "_") + ".yaml" for tool in TOOLS}
 
 
@@ -116,84 +114,44 @@ class _File:
     def fail(self, line: int, message: str):
         raise LoadError(f"{self.at(line)}: {message}")
 
-    def mapping(self, value, line: int, what: str) -> _Map:
-        if not isinstance(value, dict):
-            self.fail(getattr(value, "line", line), f"{what} must be a mapping")
-        return value
-
-    def keys(self, data: _Map, allowed: set, what: str, required: set = frozenset(), line: int = 0):
+    def keys(self, data: _Map, allowed: set, what: str):
+        """Unknown keys, where a schema leaves the entry open (services)."""
         for key in data:
             if key not in allowed:
                 self.fail(data.key_lines.get(key, data.line),
                           f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
-        for key in sorted(required):
-            if key not in data:
-                self.fail(line or data.line, f"{what}: missing {key!r}")
 
-    def text(self, data: _Map, key: str, what: str, default=None) -> str:
-        if key not in data:
-            if default is None:
-                self.fail(data.line, f"{what}: missing {key!r}")
-            return default
-        value = data[key]
-        if not isinstance(value, str) or not value.strip():
-            self.fail(data.key_lines[key], f"{what}: {key!r} must be non-empty text")
-        return value.strip()
 
-    def codes(self, data: _Map, key: str, what: str) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(data.key_lines.get(key, data.line), f"{what}: {key!r} must be a list of names")
-        return tuple(value)
+# The structure of each file (keys, types, names, citations, the shape of conditions and
+# routes) is its schema's (decision_trees/schema/), checked when the file is read: what
+# follows builds the model and checks only what a schema cannot say.
 
-    def cites(self, data: _Map, key: str, what: str, required: bool = True) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.fail(data.line, f"{what}: missing 'cite' (every rule needs its paragraph)")
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        line = data.key_lines.get(key, data.line)
-        if not isinstance(value, list) or (required and not value):
-            self.fail(line, f"{what}: {key!r} must be a non-empty list of citations")
-        for cite in value:
-            if not isinstance(cite, str) or not CITE.match(cite):
-                self.fail(line, f"{what}: bad citation {cite!r} (form council:locator: the council code, a colon, the paragraph as printed, e.g. kent:8.23)")
-        return tuple(value)
+def _text(data: dict, key: str) -> str:
+    return str(data.get(key) or "").strip()
+
+
+def _codes(value) -> tuple[str, ...]:
+    """A name or a list of names (as the schema allows) -> a tuple."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 # --- facts and actions -------------------------------------------------------------
 
-def _fact(f: _File, name: str, data, line: int) -> Fact:
+def _fact(f: _File, name: str, data: _Map, line: int) -> Fact:
     what = f"fact {name!r}"
-    data = f.mapping(data, line, what)
-    f.keys(data, {"type", "question", "hint", "short", "options", "min", "max", "if_unknown"}, what,
-           {"type", "question"})
     kind = data["type"]
-    if kind not in FACT_TYPES:
-        f.fail(data.key_lines["type"], f"{what}: type must be one of {', '.join(FACT_TYPES)}")
-    options = ()
-    if "options" in data:
-        opts = f.mapping(data["options"], data.key_lines["options"], f"{what} options")
-        options = tuple(Option(str(k), str(v)) for k, v in opts.items())
-    if kind == "choice" and not options:
-        f.fail(data.line, f"{what}: a choice needs options")
-    if kind == "boolean" and options:
-        f.fail(data.key_lines["options"], f"{what}: a boolean has the options yes and no")
+    options = tuple(Option(str(k), str(v)) for k, v in (data.get("options") or {}).items())
     low, high = data.get("min"), data.get("max")
-    if kind == "score" and not (isinstance(low, int) and isinstance(high, int) and low < high):
+    if kind == "score" and not low < high:
         f.fail(data.line, f"{what}: a score needs whole numbers min < max")
-    if_unknown = ""
-    if "if_unknown" in data:
-        if_unknown = _token(data["if_unknown"])
-        if kind != "boolean" or if_unknown not in ("yes", "no"):
-            f.fail(data.key_lines["if_unknown"], f"{what}: if_unknown is for a yes/no question "
-                                                 "and names the protective answer, yes or no")
-    return Fact(name, kind, f.text(data, "question", what), data.get("hint", "") or "",
-                options, low, high, f.at(line), str(data.get("short", "") or "").strip(), if_unknown)
+    if_unknown = _token(data["if_unknown"]) if "if_unknown" in data else ""
+    if if_unknown and kind != "boolean":
+        f.fail(data.key_lines["if_unknown"], f"{what}: if_unknown is for a yes/no question "
+                                             "and names the protective answer, yes or no")
+    return Fact(name, kind, _text(data, "question"), _text(data, "hint"), options, low, high,
+                f.at(line), _text(data, "short"), if_unknown)
 
 
 def load_facts(path: Path) -> dict[str, Fact]:
@@ -203,48 +161,25 @@ def load_facts(path: Path) -> dict[str, Fact]:
 
 # --- trees -------------------------------------------------------------------------
 
-CONDITION_OPS = ("fact", "council_states", "all", "any", "not")
 FACT_TESTS = ("is", "in", "at_least", "below")
 
 
-def _condition(f: _File, data, line: int) -> Condition:
-    if not isinstance(data, dict):
-        f.fail(getattr(data, "line", line), "a condition must be a mapping (fact/is, all, any, not, council_states)")
+def _condition(f: _File, data: _Map) -> Condition:
     where = f.at(data.line)
-    ops = [k for k in data if k in CONDITION_OPS]
-    if len(ops) != 1:
-        f.fail(data.line, f"a condition needs exactly one of {', '.join(CONDITION_OPS)}")
-    op = ops[0]
-    if op in ("all", "any"):
-        f.keys(data, {op}, f"condition {op!r}")
-        parts = data[op]
-        if not isinstance(parts, list) or not parts:
-            f.fail(data.line, f"{op!r} needs a list of conditions")
-        return Condition(op, parts=tuple(_condition(f, p, data.line) for p in parts), where=where)
-    if op == "not":
-        f.keys(data, {"not"}, "condition 'not'")
-        return Condition("not", parts=(_condition(f, data["not"], data.line),), where=where)
-    if op == "council_states":
-        f.keys(data, {"council_states"}, "condition 'council_states'")
+    if "all" in data or "any" in data:
+        op = "all" if "all" in data else "any"
+        return Condition(op, parts=tuple(_condition(f, p) for p in data[op]), where=where)
+    if "not" in data:
+        return Condition("not", parts=(_condition(f, data["not"]),), where=where)
+    if "council_states" in data:
         return Condition("council_states", key=str(data["council_states"]), where=where)
-    f.keys(data, {"fact", *FACT_TESTS}, "condition on a fact")
-    tests = [k for k in FACT_TESTS if k in data]
-    if len(tests) != 1:
-        f.fail(data.line, f"a fact condition needs exactly one of {', '.join(FACT_TESTS)}")
-    test, arg = tests[0], data[tests[0]]
-    fact = str(data["fact"])
+    test = next(k for k in FACT_TESTS if k in data)
+    arg, fact = data[test], str(data["fact"])
     if test == "is":
         return Condition("is", fact=fact, value=_token(arg), where=where)
     if test == "in":
-        if not isinstance(arg, list):
-            f.fail(data.line, "'in' needs a list of values")
         return Condition("in", fact=fact, values=tuple(_token(a) for a in arg), where=where)
-    if isinstance(arg, dict) and set(arg) == {"council"}:
-        return Condition(test, fact=fact, council_value=str(arg["council"]), where=where)
-    if isinstance(arg, int) and not isinstance(arg, bool):
-        f.fail(data.line, f"{test!r} takes {{council: name}}: every number comes from a council "
-                          "profile, with its citation")
-    f.fail(data.line, f"{test!r} needs {{council: value_name}}")
+    return Condition(test, fact=fact, council_value=str(arg["council"]), where=where)
 
 
 def _token(value) -> str:
@@ -255,128 +190,81 @@ def _token(value) -> str:
     return str(value)
 
 
-def _route(f: _File, data, line: int) -> Route:
-    if isinstance(data, dict) and "otherwise" in data:
+def _route(f: _File, data: _Map) -> Route:
+    if "otherwise" in data:
         target = data["otherwise"]
         if isinstance(target, str):
-            f.keys(data, {"otherwise"}, "route")
             return Route(None, target, where=f.at(data.line))
-        body = f.mapping(target, data.line, "otherwise")
-        f.keys(body, {"add", "add_if_stated", "goto"}, "otherwise", {"goto"})
-        return Route(None, str(body["goto"]), f.codes(body, "add", "otherwise"),
-                     f.codes(body, "add_if_stated", "otherwise"), f.at(data.line))
-    data = f.mapping(data, line, "route")
-    f.keys(data, {"when", "add", "add_if_stated", "goto"}, "route", {"when", "goto"})
-    return Route(_condition(f, data["when"], data.key_lines["when"]), str(data["goto"]),
-                 f.codes(data, "add", "route"), f.codes(data, "add_if_stated", "route"),
-                 f.at(data.line))
+        return Route(None, str(target["goto"]), _codes(target.get("add")),
+                     _codes(target.get("add_if_stated")), f.at(data.line))
+    return Route(_condition(f, data["when"]), str(data["goto"]), _codes(data.get("add")),
+                 _codes(data.get("add_if_stated")), f.at(data.line))
+
+
+def _node(f: _File, name: str, body: _Map, line: int) -> Node:
+    what = f"node {name!r}"
+    if name == END:
+        f.fail(line, f"{what}: {END!r} is reserved for the end of the tree")
+    routes = tuple(_route(f, r) for r in body["routes"])
+    if routes[-1].when is not None:
+        f.fail(int(routes[-1].where.rsplit(":", 1)[1]), f"{what}: the last route must be `otherwise`")
+    for r in routes[:-1]:
+        if r.when is None:
+            f.fail(int(r.where.rsplit(":", 1)[1]), f"{what}: `otherwise` must be the last route")
+    return Node(name, str(body.get("ask") or ""), _codes(body.get("add")), _codes(body.get("add_if_stated")),
+                routes, _text(body, "comment"), f.at(line))
 
 
 def load_tree(path: Path) -> Tree:
     f = _File(path, "tool")
     data = f.data
-    f.keys(data, {"tool", "title", "summary", "start", "actions", "nodes", "facts", "never_silent"}, "tree",
-           {"tool", "title", "start", "actions", "nodes"})
-    tool = f.text(data, "tool", "tree")
-    if tool not in TOOLS:
-        f.fail(data.key_lines["tool"], f"unknown tool {tool!r} (valid: {', '.join(TOOLS)})")
-    facts = {}
-    if "facts" in data:
-        local = f.mapping(data["facts"], data.key_lines["facts"], "facts")
-        facts = {n: _fact(f, n, v, local.key_lines[n]) for n, v in local.items()}
-    titles = f.mapping(data["actions"], data.key_lines["actions"], "actions")
-    for code, title in titles.items():
-        if not isinstance(title, str) or not title.strip():
-            f.fail(titles.key_lines[code], f"action {code!r}: the title must be text")
-    nodes = {}
-    raw_nodes = f.mapping(data["nodes"], data.key_lines["nodes"], "nodes")
-    for name, body in raw_nodes.items():
-        line = raw_nodes.key_lines[name]
-        what = f"node {name!r}"
-        if name == END:
-            f.fail(line, f"{what}: {END!r} is reserved for the end of the tree")
-        body = f.mapping(body, line, what)
-        f.keys(body, {"ask", "comment", "add", "add_if_stated", "routes"}, what, {"routes"})
-        routes = body["routes"]
-        if not isinstance(routes, list) or not routes:
-            f.fail(line, f"{what}: routes must be a non-empty list ending in otherwise")
-        parsed = tuple(_route(f, r, routes.line) for r in routes)
-        if parsed[-1].when is not None:
-            f.fail(int(parsed[-1].where.rsplit(":", 1)[1]), f"{what}: the last route must be `otherwise`")
-        for r in parsed[:-1]:
-            if r.when is None:
-                f.fail(int(r.where.rsplit(":", 1)[1]), f"{what}: `otherwise` must be the last route")
-        nodes[name] = Node(name, str(body.get("ask", "") or ""), f.codes(body, "add", what),
-                           f.codes(body, "add_if_stated", what), parsed,
-                           str(body.get("comment", "") or "").strip(), f.at(line))
-    return Tree(tool, f.text(data, "title", "tree"), str(data.get("summary", "") or "").strip(),
-                f.text(data, "start", "tree"), nodes, facts, dict(titles),
+    local = data.get("facts") or _Map()
+    facts = {n: _fact(f, n, v, local.key_lines[n]) for n, v in local.items()}
+    nodes = {name: _node(f, name, body, data["nodes"].key_lines[name]) for name, body in data["nodes"].items()}
+    return Tree(data["tool"], _text(data, "title"), _text(data, "summary"), _text(data, "start"), nodes,
+                facts, {code: title.strip() for code, title in data["actions"].items()},
                 f.at(data.key_lines["start"]),  # where the tree starts: errors about start point here
-                f.codes(data, "never_silent", "tree"))
+                _codes(data.get("never_silent")))
 
 
 # --- councils ----------------------------------------------------------------------
 
+def _entries(data: _Map, key: str):
+    """(name, body, line) of each entry of the mapping under `key` (none if it is absent)."""
+    section = data.get(key) or _Map()
+    return [(name, body, section.key_lines[name]) for name, body in section.items()]
+
+
 def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
     f = _File(path, "profile")
     data = f.data
-    f.keys(data, {"values", "actions", "not_covered", "questions", "not_reviewed"}, "profile")
-    values, actions, gaps, question_cite = {}, {}, {}, {}
-    for name, body in f.mapping(data.get("values", _Map()), data.line, "values").items():
-        line = data["values"].key_lines[name]
-        what = f"value {name!r}"
-        body = f.mapping(body, line, what)
-        f.keys(body, {"value", "cite", "quote"}, what, {"value", "cite"}, line)
-        if not isinstance(body["value"], int) or isinstance(body["value"], bool):
-            f.fail(body.line, f"{what}: value must be a whole number")
-        values[name] = Value(name, body["value"], f.cites(body, "cite", what),
-                             str(body.get("quote", "") or "").strip(), f.at(line))
-    for code, body in f.mapping(data.get("actions", _Map()), data.line, "actions").items():
-        line = data["actions"].key_lines[code]
-        what = f"action {code!r}"
-        body = f.mapping(body, line, what)
-        f.keys(body, {"duty", "text", "cite", "quote"}, what, {"duty", "text", "cite"}, line)
-        if body["duty"] not in DUTIES:
-            f.fail(body.key_lines["duty"], f"{what}: duty must be one of {', '.join(DUTIES)}")
-        actions[code] = ActionDef(code, body["duty"], f.text(body, "text", what),
-                                  f.cites(body, "cite", what),
-                                  str(body.get("quote", "") or "").strip(), f.at(line))
-    for code, body in f.mapping(data.get("not_covered", _Map()), data.line, "not_covered").items():
-        line = data["not_covered"].key_lines[code]
-        what = f"not_covered {code!r}"
-        body = f.mapping(body, line, what)
-        f.keys(body, {"text", "related"}, what)
-        gaps[code] = NotCovered(code, str(body.get("text", "") or "").strip(),
-                                f.cites(body, "related", what, required=False), f.at(line))
-    for fact, body in f.mapping(data.get("questions", _Map()), data.line, "questions").items():
-        line = data["questions"].key_lines[fact]
-        body = f.mapping(body, line, f"question {fact!r}")
-        f.keys(body, {"cite"}, f"question {fact!r}", {"cite"})
-        question_cite[fact] = f.cites(body, "cite", f"question {fact!r}")
+    values = {name: Value(name, body["value"], _codes(body["cite"]), _text(body, "quote"), f.at(line))
+              for name, body, line in _entries(data, "values")}
+    actions = {code: ActionDef(code, body["duty"], _text(body, "text"), _codes(body["cite"]),
+                               _text(body, "quote"), f.at(line))
+               for code, body, line in _entries(data, "actions")}
+    gaps = {code: NotCovered(code, _text(body, "text"), _codes(body.get("related")), f.at(line))
+            for code, body, line in _entries(data, "not_covered")}
+    question_cite = {fact: _codes(body["cite"]) for fact, body, _ in _entries(data, "questions")}
     return ToolProfile(council, tool, values, actions, gaps, question_cite, f.at(1),
-                       f.codes(data, "not_reviewed", "profile"))
+                       _codes(data.get("not_reviewed")))
 
 
 def load_council(folder: Path) -> Council:
     f = _File(folder / "council.yaml", "council")
     data = f.data
-    f.keys(data, {"code", "name", "short", "documents"}, "council", {"code", "name", "short", "documents"})
-    code = f.text(data, "code", "council")
+    code = data["code"]
     if code != folder.name:
         f.fail(data.key_lines["code"], f"code {code!r} must match the folder name {folder.name!r}")
-    pages = data["documents"]
-    if not isinstance(pages, list) or not pages or not all(isinstance(p, str) for p in pages):
-        f.fail(data.key_lines["documents"], "documents must be a non-empty list of policy pages")
     # Title, approval and review dates come from each page's front matter (build.load).
-    docs = [Document(title=page, page=page) for page in pages]
+    docs = [Document(title=page, page=page) for page in data["documents"]]
     tools = {}
     for tool, filename in TOOL_FILES.items():
         path = folder / filename
         if not path.exists():
             f.fail(1, f"council {code!r} has no profile {filename} for {tool}")
         tools[tool] = load_profile(path, code, tool)
-    return Council(code, f.text(data, "name", "council"), f.text(data, "short", "council"),
-                   tuple(docs), tools, f.at(1))
+    return Council(code, _text(data, "name"), _text(data, "short"), tuple(docs), tools, f.at(1))
 
 
 def _inherit(tree: Tree, shared: dict[str, Fact]) -> Tree:

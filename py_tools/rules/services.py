@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .loader import CITE, TREES, LoadError, _File
+from .loader import TREES, LoadError, _File
 
 PATH = TREES / "services.yaml"
 NEEDS = {
@@ -78,53 +78,31 @@ def norm_value(field: str, value: str) -> str:
 
 def load(path: Path = PATH, councils: set[str] | None = None) -> list[Service]:
     """Read and check the file; every error starts with file:line."""
-    f = _File(path, "services")
-    data = f.data
-    f.keys(data, {"services"}, "services file", {"services"})
-    entries = data["services"]
-    if not isinstance(entries, list):
-        f.fail(data.key_lines["services"], "services must be a list")
+    f = _File(path, "services")  # the structure is the schema's (decision_trees/schema/services.schema.json)
     out = []
-    for body in entries:
-        line = getattr(body, "line", data.key_lines["services"])
-        body = f.mapping(body, line, "service")
-        what = f"service {body.get('name', '?')!r}"
-        f.keys(body, {"name", "aka", "serves", "needs", "listed_by", *FIELDS}, what,
-               {"name", "serves", "needs", "listed_by"})
-        needs = f.codes(body, "needs", what)
+    for body in f.data["services"]:
+        what = f"service {body['name']!r}"
+        f.keys(body, {"name", "aka", "serves", "needs", "listed_by", *FIELDS}, what)
+        needs = tuple(body["needs"])
         for need in needs:
             if need not in NEEDS:
                 f.fail(body.key_lines["needs"], f"{what}: unknown need {need!r} "
                                                 f"(allowed: {', '.join(sorted(NEEDS))})")
-        values = {}
-        for key in FIELDS:
-            if key in body:
-                value = body[key]
-                if isinstance(value, int) and not isinstance(value, bool):
-                    f.fail(body.key_lines[key], f"{what}: {key} must be quoted text, not a number")
-                values[key] = f.text(body, key, what)
+        values = {key: body[key].strip() for key in FIELDS if key in body}
         if values.get("email") == UNKNOWN_EMAIL:
             values.pop("email")  # an address lost in extraction is unknown: never guessed
         if "email" in values and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", values["email"], re.I):
             f.fail(body.key_lines["email"], f"{what}: email {values['email']!r} is not an address")
-        listed = body["listed_by"]
-        if not isinstance(listed, list) or not listed:
-            f.fail(body.key_lines["listed_by"], f"{what}: listed_by must be a non-empty list")
         listings = []
-        for item in listed:
-            item = f.mapping(item, getattr(item, "line", body.key_lines["listed_by"]), f"{what} listed_by")
-            f.keys(item, {"council", "cite"}, f"{what} listed_by", {"council", "cite"})
-            council = f.text(item, "council", what)
-            cite = f.text(item, "cite", what)
-            if not CITE.match(cite):
-                f.fail(item.key_lines["cite"], f"{what}: bad citation {cite!r} (form council:locator)")
+        for item in body["listed_by"]:
+            council, cite = item["council"], item["cite"]
             if cite.split(":", 1)[0] != council:
                 f.fail(item.key_lines["cite"], f"{what}: {council} cites another council's paragraph {cite!r}")
             if councils is not None and council not in councils:
                 f.fail(item.key_lines["council"], f"{what}: unknown council {council!r}")
             listings.append(Listing(council, cite))
-        out.append(Service(f.text(body, "name", what), f.text(body, "serves", what), needs,
-                           aka=f.codes(body, "aka", what), listed_by=tuple(listings),
+        out.append(Service(body["name"].strip(), body["serves"].strip(), needs,
+                           aka=tuple(body.get("aka") or ()), listed_by=tuple(listings),
                            where=f.at(body.line), **values))
     return out
 
