@@ -158,7 +158,7 @@ def _extra_keys(error) -> list:
 
 def _words(error) -> str:
     key = error.absolute_path[-1] if error.absolute_path else None
-    named = key if isinstance(key, str) else "it"
+    named = key if isinstance(key, str) else ("the value" if error.absolute_path else "the file")
     schema, kind = error.schema, error.validator
     if "propertyNames" in error.absolute_schema_path:
         message = schema.get("patternErrorMessage") or schema.get("errorMessage") or error.message
