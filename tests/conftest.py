@@ -110,9 +110,11 @@ PLAYWRIGHT_FIXTURES = frozenset({"browser", "context", "page"})
 def unmarked_browser_tests(items) -> list[str]:
     """Tests that drive Chromium (through a Playwright fixture, directly or through another
     fixture) but lack the `browser` marker, so `-m "not browser"` would still run them."""
+    def fixtures(item) -> set:  # a parametrized argument named `page` is no fixture
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return set(getattr(item, "fixturenames", ())) - set(params)
     return [item.nodeid for item in items
-            if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ()))
-            and item.get_closest_marker("browser") is None]
+            if PLAYWRIGHT_FIXTURES & fixtures(item) and item.get_closest_marker("browser") is None]
 
 
 def pytest_collection_modifyitems(config, items):

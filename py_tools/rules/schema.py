@@ -143,7 +143,7 @@ def _label(kind: str, data, path: list) -> str:
         if title and how == "entry":
             labels.append(f"{title} {key!r}")
         elif title and how == "item":
-            name = node.get("name") if isinstance(node, dict) else None
+            name = (node.get("name") or node.get("service")) if isinstance(node, dict) else None
             labels.append(f"{title} {name!r}" if isinstance(name, str) else f"{title} {key + 1}")
     return ", ".join(labels) or _documents()[path_of(kind).name]["title"]
 
@@ -170,6 +170,8 @@ def _words(error) -> str:
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         return schema.get("errorMessage") or f"missing {missing[0]!r}"
+    if kind == "not" and isinstance(error.validator_value, dict) and "errorMessage" in error.validator_value:
+        return error.validator_value["errorMessage"]  # a combination the file must not have
     message = schema.get("patternErrorMessage") if kind == "pattern" else None
     message = message or schema.get("errorMessage")
     if message:

@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from py_tools.rules import anchors, build, loader  # noqa: E402
-from py_tools.site_build import site_scope
+from py_tools.site_build import service_site, site_scope
 
 OPTIONAL_PAGES = (("Compare councils", "compare.md"), ("Support services", "services.md"),
                   ("Privacy", "privacy.md"), ("Performance", "performance.md"),
@@ -111,7 +111,8 @@ def on_config(config):
                                            for tool, tree in bundle.trees.items()]})
         section.append({"Rules and sign-off": [{f"{tree.title}: how it decides": rules_page(code, tool)}
                                                for tool, tree in bundle.trees.items()]
-                        + [{"Sign-off sheet": signoff_page(code)}, {"Duty coverage": coverage_page(code)}]})
+                        + [{"Sign-off sheet": signoff_page(code)}, {"Duty coverage": coverage_page(code)},
+                           {service_site.CORRECTIONS_TITLE: service_site.corrections_page(code)}]})
         nav.append({council.short: section})
         sections.append(nav[-1])
     nav.append({"Decision tools": ["tools/index.md",
@@ -152,7 +153,8 @@ def on_files(files, config):
             files.append(_generated(config, f"councils/{code}.md",
                                     f"---\ntitle: {council.name}\ncouncil: {code}\n---\n\n"
                                     f"# {council.name}\n\n{{{{ review_notices('{code}') }}}}\n\n"
-                                    f"{{{{ council_overview('{code}') }}}}\n"))
+                                    f"{{{{ council_overview('{code}') }}}}\n\n"
+                                    f"{{{{ service_corrections_link('{code}') }}}}\n"))
         for tool, tree in bundle.trees.items():
             files.append(_generated(config, tool_page(code, tool),
                                     f"---\ntitle: {tree.title} ({council.short})\ncouncil: {code}\n"
@@ -176,7 +178,12 @@ def on_files(files, config):
                                 f"{{{{ signoff_sheet('{code}') }}}}\n"))
         files.append(_generated(config, coverage_page(code),
                                 f"---\ntitle: Duty coverage ({council.short})\ncouncil: {code}\n---\n\n"
-                                f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n"))
+                                f"# Duty coverage: {council.short}\n\n{{{{ duty_coverage('{code}') }}}}\n\n"
+                                f"{{{{ service_corrections_link('{code}') }}}}\n"))
+        files.append(_generated(config, service_site.corrections_page(code),  # services.yaml checks
+                                f"---\ntitle: {service_site.CORRECTIONS_TITLE} ({council.short})\n"
+                                f"council: {code}\n---\n\n# {service_site.CORRECTIONS_TITLE}: {council.name}\n\n"
+                                f"{{{{ service_corrections('{code}') }}}}\n"))
     # out of the search index, like the sign-off sheets: after a large rule change it lists
     # every path (megabytes), which every first visit would otherwise download and parse
     files.append(_generated(config, "rules/changes.md",
@@ -225,6 +232,7 @@ def on_page_content(html, **kwargs):
     if _state.get("dev_errors"):  # make dev: the rule errors on every page
         from py_tools.site_build import dev
         html = dev.errors_html(_state["dev_errors"]) + html
+    html = service_site.policy_notes(html, kwargs.get("page"), rules())  # numbers not the service's own
     return html.replace("<abbr title=", '<abbr tabindex="0" title=')
 
 
