@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from py_tools.engine.model import (DUTIES, END, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
-                    Document, Fact, Node, NotCovered, Option, Route, ToolProfile, Tree, Value)
+from py_tools.engine.model import (ALWAYS, DUTIES, FACT_TYPES, TOOLS, ActionDef, Bundle, Condition, Council,
+                    Document, Fact, NotCovered, Option, Question, ToolProfile, Tree, Value)
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES = ROOT / "decision_trees"
@@ -162,15 +162,18 @@ def load_facts(path: Path) -> dict[str, Fact]:
     return {name: _fact(f, name, value, f.data.key_lines[name]) for name, value in f.data.items()}
 
 
-# --- trees -------------------------------------------------------------------------
+# --- conditions --------------------------------------------------------------------
 
-CONDITION_OPS = ("fact", "council_states", "all", "any", "not")
+CONDITION_OPS = ("fact", "applies", "all", "any", "not")
 FACT_TESTS = ("is", "in", "at_least", "below")
 
 
 def _condition(f: _File, data, line: int) -> Condition:
+    if data == "always":
+        return ALWAYS
     if not isinstance(data, dict):
-        f.fail(getattr(data, "line", line), "a condition must be a mapping (fact/is, all, any, not, council_states)")
+        f.fail(getattr(data, "line", line), "a condition must be `always` or a mapping "
+                                            "(fact with is/in/at_least/below, applies, all, any, not)")
     where = f.at(data.line)
     ops = [k for k in data if k in CONDITION_OPS]
     if len(ops) != 1:
@@ -185,9 +188,9 @@ def _condition(f: _File, data, line: int) -> Condition:
     if op == "not":
         f.keys(data, {"not"}, "condition 'not'")
         return Condition("not", parts=(_condition(f, data["not"], data.line),), where=where)
-    if op == "council_states":
-        f.keys(data, {"council_states"}, "condition 'council_states'")
-        return Condition("council_states", key=str(data["council_states"]), where=where)
+    if op == "applies":
+        f.keys(data, {"applies"}, "condition 'applies'")
+        return Condition("applies", key=str(data["applies"]), where=where)
     f.keys(data, {"fact", *FACT_TESTS}, "condition on a fact")
     tests = [k for k in FACT_TESTS if k in data]
     if len(tests) != 1:
@@ -216,64 +219,62 @@ def _token(value) -> str:
     return str(value)
 
 
-def _route(f: _File, data, line: int) -> Route:
-    if isinstance(data, dict) and "otherwise" in data:
-        target = data["otherwise"]
-        if isinstance(target, str):
-            f.keys(data, {"otherwise"}, "route")
-            return Route(None, target, where=f.at(data.line))
-        body = f.mapping(target, data.line, "otherwise")
-        f.keys(body, {"add", "add_if_stated", "goto"}, "otherwise", {"goto"})
-        return Route(None, str(body["goto"]), f.codes(body, "add", "otherwise"),
-                     f.codes(body, "add_if_stated", "otherwise"), f.at(data.line))
-    data = f.mapping(data, line, "route")
-    f.keys(data, {"when", "add", "add_if_stated", "goto"}, "route", {"when", "goto"})
-    return Route(_condition(f, data["when"], data.key_lines["when"]), str(data["goto"]),
-                 f.codes(data, "add", "route"), f.codes(data, "add_if_stated", "route"),
-                 f.at(data.line))
+# --- tools -------------------------------------------------------------------------
+
+def _catalogue(f: _File, data: _Map) -> tuple[dict, dict, tuple]:
+    """The action catalogue: code -> title, the conditions under which a topic arises (for a
+    council silent on it) and the actions that are permissions."""
+    titles, gaps, permissions = {}, {}, []
+    raw = f.mapping(data["actions"], data.key_lines["actions"], "actions")
+    for code, body in raw.items():
+        line = raw.key_lines[code]
+        what = f"action {code!r}"
+        if isinstance(body, str):
+            body = _Map({"title": body})
+            body.line, body.key_lines = line, {"title": line}
+        body = f.mapping(body, line, what)
+        f.keys(body, {"title", "arises", "permission"}, what, {"title"}, line)
+        titles[code] = f.text(body, "title", what)
+        if "arises" in body:
+            gaps[code] = _condition(f, body["arises"], body.key_lines["arises"])
+        if body.get("permission") is True:
+            permissions.append(code)
+        elif "permission" in body and body["permission"] is not False:
+            f.fail(body.key_lines["permission"], f"{what}: permission is true or false")
+    return titles, gaps, tuple(permissions)
+
+
+def _questions(f: _File, data: _Map) -> tuple[Question, ...]:
+    raw = data["questions"]
+    if not isinstance(raw, list) or not raw:
+        f.fail(data.key_lines["questions"], "questions must be a non-empty list of `ask:` steps")
+    out = []
+    for step in raw:
+        step = f.mapping(step, raw.line, "question")
+        f.keys(step, {"ask", "only_if", "comment"}, "question", {"ask"}, step.line)
+        only_if = _condition(f, step["only_if"], step.key_lines["only_if"]) if "only_if" in step else None
+        out.append(Question(str(step["ask"]), only_if, str(step.get("comment", "") or "").strip(),
+                            f.at(step.line)))
+    return tuple(out)
 
 
 def load_tree(path: Path) -> Tree:
     f = _File(path)
     data = f.data
-    f.keys(data, {"tool", "title", "summary", "start", "actions", "nodes", "facts", "never_silent"}, "tree",
-           {"tool", "title", "start", "actions", "nodes"})
-    tool = f.text(data, "tool", "tree")
+    f.keys(data, {"tool", "title", "summary", "actions", "questions", "facts", "never_silent", "scope"},
+           "tool", {"tool", "title", "actions", "questions"})
+    tool = f.text(data, "tool", "tool")
     if tool not in TOOLS:
         f.fail(data.key_lines["tool"], f"unknown tool {tool!r} (valid: {', '.join(TOOLS)})")
     facts = {}
     if "facts" in data:
         local = f.mapping(data["facts"], data.key_lines["facts"], "facts")
         facts = {n: _fact(f, n, v, local.key_lines[n]) for n, v in local.items()}
-    titles = f.mapping(data["actions"], data.key_lines["actions"], "actions")
-    for code, title in titles.items():
-        if not isinstance(title, str) or not title.strip():
-            f.fail(titles.key_lines[code], f"action {code!r}: the title must be text")
-    nodes = {}
-    raw_nodes = f.mapping(data["nodes"], data.key_lines["nodes"], "nodes")
-    for name, body in raw_nodes.items():
-        line = raw_nodes.key_lines[name]
-        what = f"node {name!r}"
-        if name == END:
-            f.fail(line, f"{what}: {END!r} is reserved for the end of the tree")
-        body = f.mapping(body, line, what)
-        f.keys(body, {"ask", "comment", "add", "add_if_stated", "routes"}, what, {"routes"})
-        routes = body["routes"]
-        if not isinstance(routes, list) or not routes:
-            f.fail(line, f"{what}: routes must be a non-empty list ending in otherwise")
-        parsed = tuple(_route(f, r, routes.line) for r in routes)
-        if parsed[-1].when is not None:
-            f.fail(int(parsed[-1].where.rsplit(":", 1)[1]), f"{what}: the last route must be `otherwise`")
-        for r in parsed[:-1]:
-            if r.when is None:
-                f.fail(int(r.where.rsplit(":", 1)[1]), f"{what}: `otherwise` must be the last route")
-        nodes[name] = Node(name, str(body.get("ask", "") or ""), f.codes(body, "add", what),
-                           f.codes(body, "add_if_stated", what), parsed,
-                           str(body.get("comment", "") or "").strip(), f.at(line))
-    return Tree(tool, f.text(data, "title", "tree"), str(data.get("summary", "") or "").strip(),
-                f.text(data, "start", "tree"), nodes, facts, dict(titles),
-                f.at(data.key_lines["start"]),  # where the tree starts: errors about start point here
-                f.codes(data, "never_silent", "tree"))
+    titles, gaps, permissions = _catalogue(f, data)
+    return Tree(tool, f.text(data, "title", "tool"), str(data.get("summary", "") or "").strip(),
+                _questions(f, data), facts, titles, gaps, permissions,
+                f.at(data.key_lines["questions"]),  # where the questions start: errors about order point here
+                f.codes(data, "never_silent", "tool"), str(data.get("scope", "") or ""), tuple(titles))
 
 
 # --- councils ----------------------------------------------------------------------
@@ -296,26 +297,34 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
         line = data["actions"].key_lines[code]
         what = f"action {code!r}"
         body = f.mapping(body, line, what)
-        f.keys(body, {"duty", "text", "cite", "quote"}, what, {"duty", "text", "cite"}, line)
+        f.keys(body, {"duty", "text", "cite", "quote", "when"}, what, {"duty", "text", "cite"}, line)
         if body["duty"] not in DUTIES:
             f.fail(body.key_lines["duty"], f"{what}: duty must be one of {', '.join(DUTIES)}")
         actions[code] = ActionDef(code, body["duty"], f.text(body, "text", what),
                                   f.cites(body, "cite", what),
-                                  str(body.get("quote", "") or "").strip(), f.at(line))
+                                  str(body.get("quote", "") or "").strip(), f.at(line), _when(f, body))
     for code, body in f.mapping(data.get("not_covered", _Map()), data.line, "not_covered").items():
         line = data["not_covered"].key_lines[code]
         what = f"not_covered {code!r}"
         body = f.mapping(body, line, what)
-        f.keys(body, {"text", "related"}, what)
+        f.keys(body, {"text", "related", "when"}, what)
         gaps[code] = NotCovered(code, str(body.get("text", "") or "").strip(),
-                                f.cites(body, "related", what, required=False), f.at(line))
+                                f.cites(body, "related", what, required=False), f.at(line), _when(f, body))
+    hints = {}
     for fact, body in f.mapping(data.get("questions", _Map()), data.line, "questions").items():
         line = data["questions"].key_lines[fact]
         body = f.mapping(body, line, f"question {fact!r}")
-        f.keys(body, {"cite"}, f"question {fact!r}", {"cite"})
+        f.keys(body, {"cite", "hint"}, f"question {fact!r}", {"cite"})
         question_cite[fact] = f.cites(body, "cite", f"question {fact!r}")
+        if "hint" in body:
+            hints[fact] = f.text(body, "hint", f"question {fact!r}")
     return ToolProfile(council, tool, values, actions, gaps, question_cite, f.at(1),
-                       f.codes(data, "not_reviewed", "profile"))
+                       not_reviewed=f.codes(data, "not_reviewed", "profile"), question_hint=hints)
+
+
+def _when(f: _File, body: _Map) -> Condition | None:
+    """A profile entry's own condition (`when:`), or None when it has none."""
+    return _condition(f, body["when"], body.key_lines["when"]) if "when" in body else None
 
 
 def load_council(folder: Path) -> Council:
