@@ -143,6 +143,11 @@ class Case:
     def __init__(self, bundle: Bundle, tree: Tree, profile: ToolProfile, answers: dict):
         self.bundle, self.tree, self.profile, self.answers = bundle, tree, profile, answers
         self.permissions = frozenset(tree.permissions)
+        self.known: dict = {}  # what each condition read on these answers (cleared on a new answer)
+
+    def answer(self, fact: str, given) -> None:
+        self.answers[fact] = given
+        self.known.clear()
 
 
 def council_number(profile: ToolProfile, cond: Condition) -> int:
@@ -178,6 +183,13 @@ def _target(cond: Condition, case: Case, strict: bool, seen: frozenset):
 
 def value(cond: Condition, case: Case, strict: bool = False, seen: frozenset = frozenset()):
     """Does the condition hold on the answers so far: True, False, or None (not yet known)."""
+    key = (id(cond), strict)
+    if key not in case.known:
+        case.known[key] = _value(cond, case, strict, seen)
+    return case.known[key]
+
+
+def _value(cond: Condition, case: Case, strict: bool, seen: frozenset):
     op = cond.op
     if op == "always":
         return True
@@ -218,13 +230,6 @@ def _granted(permission: Condition, case: Case, seen: frozenset):
         if name not in case.answers and needs(permission, case, True, name, seen):
             return None
     return False
-
-
-def holds(cond: Condition, answers: dict, profile: ToolProfile, bundle: Bundle | None = None,
-          tree: Tree | None = None) -> bool:
-    """Two-valued reading for complete answers (no "I don't know"): a fact not answered
-    makes its part not hold."""
-    return value(cond, Case(bundle, tree, profile, answers)) is True
 
 
 def needs(cond: Condition, case: Case, strict: bool, fact: str, seen: frozenset = frozenset()) -> bool:
@@ -461,7 +466,7 @@ def decide(bundle: Bundle, tool: str, council: str, facts: dict) -> dict:
         fact = fact_for(bundle, tree, question.fact)
         if fact.name not in facts:
             return _question(bundle, tree, where, profile, fact, answered)
-        answers[fact.name] = parse_answer(fact, facts[fact.name])
+        case.answer(fact.name, parse_answer(fact, facts[fact.name]))
         answered.append(_answered(fact, answers[fact.name]))
     return _outcome(bundle, tree, where, outcome_items(case, where, found, answered), answered)
 
