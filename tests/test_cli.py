@@ -215,11 +215,11 @@ def test_explain_prints_the_outline(rules):
     assert result.returncode == 0, result.stderr
     expected = "".join("  " * depth + text + "\n" for depth, text in outline.outline(rules, tool, council))
     assert result.stdout == expected
-    # plain words: the tool's title, questions and "If yes →" branches, never a node or fact name
-    assert result.stdout.startswith(f"Part A: {rules.trees[tool].title}\n")
-    assert "Ask: " in result.stdout and " →\n" in result.stdout
+    # plain words: the tool's title, its questions, each duty and when it applies; never a code name
+    assert result.stdout.startswith(f"Part A: {rules.trees[tool].title}: the questions, in order\n")
+    assert "Ask: " in result.stdout and "When: " in result.stdout
     tree = rules.trees[tool]
-    names = {n for n in tree.nodes} | {n.ask for n in tree.nodes.values() if n.ask} | set(tree.actions)
+    names = {q.fact for q in tree.questions} | set(tree.actions)
     shown = [n for n in names if "_" in n and n in result.stdout]
     assert shown == [], f"code names in the outline: {shown}"
 

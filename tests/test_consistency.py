@@ -77,12 +77,15 @@ def test_no_silent_contradiction_between_referral_routes_and_consent_override(bu
 def test_the_check_finds_a_planted_contradiction(bundle):
     """The check itself can fail: drop every conflict note and a contradiction shows up."""
     import dataclasses
+    from py_tools.engine.model import ALWAYS, Condition
+    never = Condition("not", parts=(ALWAYS,))
     council = bundle.councils["camden"]
     profiles = {}
     for tool, profile in council.tools.items():
         kept = {c: a for c, a in profile.actions.items() if "conflict" not in c}
-        if tool == "consent-override":  # no ground to share without consent at all
-            kept = {c: a for c, a in kept.items() if not c.startswith("share_without_consent")}
+        if tool == "consent-override":  # no ground to share without consent ever holds
+            kept = {c: dataclasses.replace(a, when=never) if c.startswith("share_without_consent") else a
+                    for c, a in kept.items()}
         profiles[tool] = dataclasses.replace(profile, actions=kept)
     stripped = dataclasses.replace(bundle, councils={**bundle.councils,
                                                      "camden": dataclasses.replace(council, tools=profiles)})

@@ -205,10 +205,11 @@ def test_not_covered_default_wording(rules):
                            "domestic abuse services.")
 
 
-def test_add_if_stated_is_silent_when_the_council_is(rules):
+def test_an_action_with_no_topic_condition_is_silent_where_the_council_is(rules):
+    # the tool says nowhere when these topics arise: a council that does not state them is silent
     dover = outcome(rules)
     assert not {"record_within_24h", "policy_conflict"} & {a["about"] for a in dover["actions"]}
-    # Camden states record_within_24h: the same routing adds it there
+    # Camden states record_within_24h, with no condition: it applies on every path
     camden = outcome(rules, "camden")
     assert item(camden, "record_within_24h")["cite"] == ["camden:referral-to-marac"]
     assert "policy_conflict" not in {a["about"] for a in camden["actions"]}
@@ -239,12 +240,14 @@ def test_placeholder_is_filled_from_the_council_value(rules):
     assert camden_gap["code"] == "not_covered" and "{" not in camden_gap["text"]
 
 
-def test_an_action_reached_twice_is_listed_once_with_both_cites(rules):
+def test_an_action_is_listed_once_in_the_catalogue_order_citing_the_number_it_reads(rules):
     step = outcome(rules, immediate_danger="yes", dash_score=20)
     plans = [a for a in step["actions"] if a["about"] == "safety_plan"]
     assert len(plans) == 1
-    assert plans[0]["cite"] == ["dover:5.1", "dover:4.1"]
-    # listed where it was first added: with the police, before the MARAC referral
+    assert plans[0]["cite"] == ["dover:5.1", "dover:4.1"]  # its condition reads the threshold
+    # both parts of its `any` held: both answers are its "because"
+    assert [b["fact"] for b in plans[0]["because"]] == ["immediate_danger", "dash_score"]
+    # listed in the catalogue's order: with the police, before the MARAC referral
     order = [a["about"] for a in step["actions"]]
     assert order.index("police_999") < order.index("safety_plan") < order.index("marac_referral")
     assert len(order) == len(set(order))

@@ -77,11 +77,11 @@ def test_good_fixture_copy_is_clean_too(tmp_path):
     assert problems(make(tmp_path, [])) == []
 
 
-def test_fact_and_node_lines_are_recorded():
+def test_fact_and_question_lines_are_recorded():
     bundle = build.load(root=GOOD, policies=POLICIES)
     tree = bundle.trees["referral-routes"]
     name = (GOOD / TREE).relative_to(loader.ROOT)  # files in the repository are named relative to it
-    assert tree.nodes["housing"].where == f"{name}:{line_of(GOOD, TREE, '  housing:')}"
+    assert tree.questions[3].where == f"{name}:{line_of(GOOD, TREE, '  - ask: tenure')}"
     facts = (GOOD / "facts.yaml").relative_to(loader.ROOT)
     assert bundle.facts["tenure"].where == f"{facts}:{line_of(GOOD, 'facts.yaml', 'tenure:')}"
 
@@ -89,65 +89,66 @@ def test_fact_and_node_lines_are_recorded():
 # --- one broken thing at a time --------------------------------------------------------
 # (id, edits, file the error points into, marker of the offending line, what the error says)
 
+QUESTIONS = ("questions:\n  - ask: immediate_danger\n    comment: Immediate danger first.\n  - ask: dash_score\n"
+             "  - ask: children_in_household\n  - ask: tenure\n    only_if: {fact: immediate_danger, is: no}\n"
+             "    comment: Makes sense only where no one is in immediate danger (a fixture rule).\n")
+
 CASES = [
     ("invalid_yaml",
      [(TREE, "summary: Fixture tree for", "summary: Fixture tree: for")],
      TREE, "summary: Fixture tree: for", "invalid YAML"),
-    ("unknown_key_in_node",
+    ("unknown_key_in_question",
      [(TREE, "    comment: Immediate danger first.", "    comments: Immediate danger first.")],
-     TREE, "comments: Immediate danger first.", "node 'danger': unknown key 'comments'"),
+     TREE, "comments: Immediate danger first.", "question 'immediate_danger': unknown key 'comments'"),
     ("unknown_key_in_profile_action",
      [(DOVER, '    quote: "High risk cases', '    source: "High risk cases')],
      DOVER, 'source: "High risk cases', "action 'marac_referral': unknown key 'source'"),
-    ("missing_start",
-     [(TREE, "start: danger\n", "")],
-     TREE, "tool: referral-routes", "tree: missing 'start'"),
-    ("start_is_unknown_node",
-     [(TREE, "start: danger", "start: nowhere")],
-     TREE, "start: nowhere", "start node 'nowhere' does not exist"),
-    ("otherwise_to_unknown_node",
-     [(TREE, "      - otherwise: score\n", "      - otherwise: scor\n")],
-     TREE, "- otherwise: scor", "node 'danger' points to unknown node 'scor'"),
-    ("goto_unknown_node",
-     [(TREE, "goto: housing", "goto: houses")],
-     TREE, "- when: {fact: children_in_household, is: yes}",
-     "node 'children' points to unknown node 'houses'"),
+    ("unknown_key_in_catalogue",
+     [(TREE, "    permission: true", "    permitted: true")],
+     TREE, "permitted: true", "action 'referral_without_consent': unknown key 'permitted'"),
+    ("missing_questions",
+     [(TREE, QUESTIONS, "# (no questions)\n")],
+     TREE, "tool: referral-routes", "tool: missing 'questions'"),
     ("unknown_fact_asked",
-     [(TREE, "ask: tenure", "ask: tenancy")],
-     TREE, "  housing:", "node 'housing' asks unknown fact 'tenancy'"),
-    ("node_adds_unknown_action",
-     [(TREE, "add: [contact_deadline]", "add: [contact_deadlines]")],
-     TREE, "  danger:", "node 'danger' adds unknown action 'contact_deadlines'"),
-    ("route_adds_unknown_action",
-     [(TREE, "add: [dash_ric]", "add: [dash_rick]")],
-     TREE, "- when: {fact: dash_score, is: not_completed}", "route adds unknown action 'dash_rick'"),
+     [(TREE, "  - ask: children_in_household\n", "  - ask: children_in_household\n  - ask: tenancy\n")],
+     TREE, "- ask: tenancy", "the tool asks unknown fact 'tenancy'"),
+    ("fact_asked_twice",
+     [(TREE, "  - ask: children_in_household\n", "  - ask: children_in_household\n  - ask: dash_score  # MARK\n")],
+     TREE, "MARK", "'dash_score' is asked twice"),
+    ("gate_reads_a_later_question",
+     [(TREE, "  - ask: dash_score\n", "  - ask: dash_score\n    only_if: {fact: tenure, is: none}\n")],
+     TREE, "only_if: {fact: tenure, is: none}", "condition reads 'tenure', which the tool does not ask here"),
     ("profile_defines_unknown_action",
      [(CAMDEN, "  record_within_24h:", "  record_within_48h:")],
      CAMDEN, "  record_within_48h:", "unknown action 'record_within_48h' for referral-routes"),
-    ("unreachable_node",
-     [(TREE, "          goto: done\n",
-       "          goto: done\n\n  orphan:\n    ask: tenure\n    routes:\n      - otherwise: done\n")],
-     TREE, "  orphan:", "node 'orphan' is unreachable from 'danger'"),
-    ("cycle",
-     [(TREE, "      - otherwise: housing\n", "      - otherwise: score\n")],
-     TREE, "  children:", "cycle: score -> children -> score"),
-    ("last_route_not_otherwise",
-     [(TREE, "      - otherwise:\n          add_if_stated: [policy_conflict]\n          goto: done\n",
-       "      - when: {fact: tenure, is: secure_sole}\n        add_if_stated: [policy_conflict]\n"
-       "        goto: done\n")],
-     TREE, "- when: {fact: tenure, is: secure_sole}", "node 'housing': the last route must be `otherwise`"),
-    ("condition_before_fact_is_asked",
-     [(TREE, "- when: {fact: immediate_danger, is: yes}", "- when: {fact: tenure, is: none}")],
-     TREE, "- when: {fact: tenure, is: none}", "condition uses 'tenure' before it is asked"),
+    ("condition_on_unknown_fact",
+     [(DOVER, "when: {fact: immediate_danger, is: yes}", "when: {fact: immediate_dangers, is: yes}")],
+     DOVER, "immediate_dangers", "condition uses unknown fact 'immediate_dangers'"),
+    ("condition_with_a_value_that_is_no_answer",
+     [(DOVER, "when: {fact: immediate_danger, is: yes}", "when: {fact: immediate_danger, is: maybe}")],
+     DOVER, "is: maybe", "'maybe' is not an answer to 'immediate_danger' (valid: yes, no)"),
+    ("applies_names_an_action_not_stated",
+     [(DOVER, "{applies: marac_referral}", "{applies: marac_referal}")],
+     DOVER, "marac_referal", "`applies: marac_referal`: the council states no such action"),
+    ("applies_in_the_tool_file",
+     [(TREE, "    arises: {fact: immediate_danger, is: yes}", "    arises: {applies: safety_plan}")],
+     TREE, "arises: {applies: safety_plan}", "`applies` names a council's action: use it in a council profile"),
+    ("condition_refers_back_to_itself",
+     [(DOVER, "    when: {fact: dash_score, at_least: {council: marac_threshold}}\n    text: Refer",
+       "    when: {applies: marac_referral}\n    text: Refer")],
+     DOVER, "  marac_referral:", "the condition of 'marac_referral' refers back to itself"),
     ("literal_number_in_condition",
-     [(TREE, "at_least: {council: marac_threshold}", "at_least: 14")],
-     TREE, "at_least: 14}",
+     [(DOVER, "at_least: {council: marac_threshold}}\n    text: Refer", "at_least: 14}\n    text: Refer")],
+     DOVER, "at_least: 14}",
      "at_least takes {council: name}: every number comes from a council profile"),
-    ("council_value_without_guard",
-     [(TREE, "- when: {council_states: marac_threshold}",
-       "- when: {fact: dash_score, below: {council: marac_threshold}}")],
-     TREE, "below: {council: marac_threshold}",
-     "council 'camden' states no value 'marac_threshold'; guard it with council_states"),
+    ("number_the_council_does_not_state",
+     [(CAMDEN, "when: {fact: immediate_danger, is: yes}\n    text: Agree",
+       "when: {fact: dash_score, below: {council: marac_threshold}}\n    text: Agree")],
+     CAMDEN, "below: {council: marac_threshold}", "the council states no value 'marac_threshold'"),
+    ("number_in_the_tool_file",
+     [(TREE, "arises: {fact: dash_score, is: not_completed}",
+       "arises: {fact: dash_score, at_least: {council: marac_threshold}}")],
+     TREE, "at_least: {council: marac_threshold}", "a number comes from a council profile, with its citation"),
     ("bad_citation_form",
      [(DOVER, "cite: [dover:5.4]", "cite: [Dover 5.4]")],
      DOVER, "cite: [Dover 5.4]", "'Dover 5.4': a citation is council:locator"),
@@ -159,8 +160,8 @@ CASES = [
      [(DOVER, "cite: [dover:4.3]", "cite: [dover:4.9]")],
      DOVER, "  dash_ric:", "citation 'dover:4.9' has no anchor"),
     ("action_without_cite",
-     [(DOVER, "    cite: [dover:5.3]\n", "")],
-     DOVER, "  children_safeguarding_referral:", "action 'children_safeguarding_referral': missing 'cite'"),
+     [(DOVER, "    cite: [dover:4.3]\n", "")],
+     DOVER, "  dash_ric:", "action 'dash_ric': missing 'cite'"),
     ("bad_duty",
      [(DOVER, "    duty: should\n", "    duty: required\n")],
      DOVER, "duty: required", "action 'police_999': duty must be one of must, should, may, info"),
@@ -168,8 +169,9 @@ CASES = [
      [(DOVER, "text: Complete a DASH RIC.", "text: Complete a DASH RIC within {ric_days} days.")],
      DOVER, "  dash_ric:", "text uses {ric_days} but no value 'ric_days' is stated"),
     ("path_ends_with_no_action",
-     [(TREE, "    add: [contact_deadline]\n", "")],
-     TREE, "start:",  # a path has no one line: the error points at where the tree starts
+     [(DOVER, "  contact_deadline:\n    duty: must\n",
+       "  contact_deadline:\n    duty: must\n    when: {fact: immediate_danger, is: yes}\n")],
+     TREE, "questions:",  # a path has no one line: the error points at where the questions start
      "path for dover ends with no action: immediate_danger=no, dash_score=0-13, "
      "children_in_household=no, tenure=secure_sole"),
     # names: lowercase letters, digits and _, starting with a letter (they become HTML ids)
@@ -181,10 +183,10 @@ CASES = [
      "facts.yaml", "Tenure:", "name 'Tenure': a name is lowercase letters, digits and _"),
     ("tool_action_name",
      [(TREE, "  safety_plan: Agree a safety plan", "  safety-plan: Agree a safety plan")],
-     TREE, "safety-plan:", "tree: name 'safety-plan' in actions: a name is lowercase letters"),
-    ("node_name",
-     [(TREE, "  housing:\n", "  2housing:\n")],
-     TREE, "2housing:", "tree: name '2housing' in nodes: a name is lowercase letters"),
+     TREE, "safety-plan:", "tool: name 'safety-plan' in actions: a name is lowercase letters"),
+    ("question_name",
+     [(TREE, "  - ask: children_in_household\n", "  - ask: 2children\n")],
+     TREE, "- ask: 2children", "question '2children': '2children': a name is lowercase letters"),
     ("profile_action_name",
      [(DOVER, "  dash_ric:\n", "  dash ric:\n")],
      DOVER, "dash ric:", "profile: name 'dash ric' in actions: a name is lowercase letters"),
@@ -193,17 +195,19 @@ CASES = [
      "councils/dover/council.yaml", "code: Dover", "'Dover': a council code is lowercase letters and digits"),
     # structure (the schema of each kind of file)
     ("condition_with_two_tests",
-     [(TREE, "- when: {council_states: marac_threshold}",
-       "- when: {council_states: marac_threshold, not: {fact: dash_score, is: not_completed}}")],
-     TREE, "council_states: marac_threshold, not:",
-     "node 'score', route 2: a condition needs exactly one of fact, council_states, all, any, not"),
+     [(DOVER, "    when: {applies: marac_referral}\n",
+       "    when: {applies: marac_referral, not: {fact: dash_score, is: not_completed}}\n")],
+     DOVER, "applies: marac_referral, not:",
+     "action 'dash_band_high': a condition is `always` or needs exactly one of fact, applies, all, any, not"),
     ("fact_test_without_fact",
-     [(TREE, "- when: {council_states: marac_threshold}", "- when: {council_states: marac_threshold, is: yes}")],
-     TREE, "council_states: marac_threshold, is: yes", "is, in, at_least and below go with fact"),
-    ("route_without_goto",
-     [(TREE, "        add: [children_safeguarding_referral, idva_referral]\n        goto: housing\n",
-       "        add: [children_safeguarding_referral, idva_referral]  # MARK\n")],
-     TREE, "- when: {fact: children_in_household, is: yes}", "node 'children', route 1: missing 'goto'"),
+     [(DOVER, "    when: {applies: marac_referral}\n", "    when: {applies: marac_referral, is: yes}\n")],
+     DOVER, "applies: marac_referral, is: yes", "is, in, at_least and below go with fact"),
+    ("condition_word_not_always",
+     [(DOVER, "    when: {applies: marac_referral}\n", "    when: sometimes\n")],
+     DOVER, "when: sometimes", "action 'dash_band_high': a condition written as one word is `always`"),
+    ("question_without_ask",
+     [(TREE, "  - ask: children_in_household\n", "  - comment: children\n")],
+     TREE, "- comment: children", "question 3: missing 'ask'"),
     ("value_not_a_number",
      [(DOVER, "    value: 2\n", "    value: two\n")],
      DOVER, "value: two", "value 'contact_days': value must be a whole number"),
@@ -241,19 +245,11 @@ def test_broken_rules_point_at_the_offending_line(tmp_path, edits, rel, marker, 
         f"expected every error to start {prefix!r}; got:\n" + "\n".join(found)
 
 
-def test_condition_before_asked_names_tool_and_councils(tmp_path):
-    root = make(tmp_path, [(TREE, "- when: {fact: immediate_danger, is: yes}",
-                            "- when: {fact: tenure, is: none}")])
+def test_a_number_the_council_does_not_state_fails_only_for_that_council(tmp_path):
+    root = make(tmp_path, [(CAMDEN, "when: {fact: immediate_danger, is: yes}\n    text: Agree",
+                            "when: {fact: dash_score, below: {council: marac_threshold}}\n    text: Agree")])
     found = problems(root)
-    assert any("(tool referral-routes, council dover)" in e for e in found)
-    assert any("(tool referral-routes, council camden)" in e for e in found)
-
-
-def test_unguarded_value_only_fails_for_the_council_that_lacks_it(tmp_path):
-    root = make(tmp_path, [(TREE, "- when: {council_states: marac_threshold}",
-                            "- when: {fact: dash_score, below: {council: marac_threshold}}")])
-    found = problems(root)
-    assert found and all("council camden" in e for e in found), found
+    assert found and all(e.startswith(f"{root / CAMDEN}:") for e in found), found
 
 
 def test_missing_profile_file_is_reported(tmp_path):
@@ -278,8 +274,8 @@ def test_unknown_needs_the_ask_when_unsure_action_and_is_accepted_only_where_all
     edit = ("facts.yaml", "  short: Children in the household\n",
             "  short: Children in the household\n  if_unknown: yes\n")
     root = make(tmp_path / "a", [edit])
-    assert problems(root) == [f"{root / TREE}:5: 'children_in_household' accepts \"I don't know\", so "
-                              "the tree's actions need 'ask_when_unsure'"]
+    assert problems(root) == [f"{root / TREE}:{line_of(root, TREE, 'questions:')}: 'children_in_household' "
+                              "accepts \"I don't know\", so the tool's actions need 'ask_when_unsure'"]
     root = make(tmp_path / "b", [edit, (TREE, "actions:\n", "actions:\n  ask_when_unsure: Ask when unsure\n")])
     bundle = build.load(root=root, policies=POLICIES)
     from py_tools.engine import engine
@@ -297,19 +293,27 @@ def test_an_asked_fact_needs_a_short_name(tmp_path):
 
 
 def test_never_silent_names_a_catalogue_action(tmp_path):
-    root = make(tmp_path, [(TREE, "start: danger\n", "start: danger\nnever_silent: [no_such_action]\n")])
-    assert problems(root) == [f"{root / TREE}:5: never_silent names unknown action 'no_such_action'"]
+    root = make(tmp_path, [(TREE, "actions:\n", "never_silent: [no_such_action]\nactions:\n")])
+    assert problems(root) == [f"{root / TREE}:{line_of(root, TREE, 'questions:')}: never_silent names "
+                              "unknown action 'no_such_action'"]
 
 
 def test_never_silent_action_left_out_by_a_council(tmp_path):
-    root = make(tmp_path, [(TREE, "start: danger\n", "start: danger\nnever_silent: [dash_ric]\n")])
+    root = make(tmp_path, [(TREE, "actions:\n", "never_silent: [dash_ric]\nactions:\n")])
     bundle = build.load(root=root, policies=POLICIES)
     states = {c: "dash_ric" in bundle.councils[c].tools["referral-routes"].actions for c in ("dover", "camden")}
     expected = [f"{root / 'councils' / c / 'referral_routes.yaml'}:1: {bundle.councils[c].short} must "
-                f"state 'dash_ric' in its own words with its citation (referral-routes never leaves "
-                f"it silent)" for c in ("camden", "dover") if not states[c]]
+                f"state 'dash_ric' in its own words with its citation, or say in a `not_covered` text "
+                f"that its documents do not cover it (referral-routes never leaves it silent)"
+                for c in ("camden", "dover") if not states[c]]
     assert expected, "the fixture has a council that does not state a DASH RIC"
     assert validate.never_silent(bundle) == expected
+    # a plain statement that its documents say nothing is accepted in place of a rule
+    profile = root / "councils/camden/referral_routes.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "not_covered:\n", "not_covered:\n  dash_ric:\n    text: Camden's documents do not mention the DASH RIC.\n"),
+        encoding="utf-8")
+    assert validate.never_silent(build.load(root=root, policies=POLICIES)) == []
 
 
 def _coverage(root):

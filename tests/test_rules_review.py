@@ -29,7 +29,7 @@ def code_names(bundle) -> set[str]:
     """Fact names, action codes and node names that look like code (snake_case)."""
     names = set(bundle.facts) | {"not_covered"}
     for tree in bundle.trees.values():
-        names |= set(tree.facts) | set(tree.actions) | set(tree.nodes)
+        names |= set(tree.facts) | set(tree.actions) | {q.fact for q in tree.questions}
         for council in bundle.councils.values():
             profile = council.tools.get(tree.tool)
             if profile:
@@ -155,51 +155,44 @@ def test_outline_is_plain_words_from_the_rule_data(bundle, tool, council):
     text = "\n".join(t for _, t in lines)
     assert found_names(text, code_names(bundle)) == []
     tree = bundle.trees[tool]
-    assert lines[0] == (0, f"Part A: {tree.title}")
+    assert lines[0] == (0, f"Part A: {tree.title}: the questions, in order")
     r = rulebook.reader(bundle, tool, council)
-    order, _ = outline._graph(r)
-    for name in order:  # every question this council's rules can ask is in the outline
-        node = tree.nodes[name]
-        if node.ask:
-            fact = engine.fact_for(bundle, tree, node.ask)
-            assert f"Ask: {fact.question}" in text
-            # the engine's own answers label the branches ("If yes →", "If no →", ...)
-            step = engine._question(bundle, tree, r.council, r.profile, fact, [])
-            if fact.type == "boolean" and all(rulebook._uses_only(x.when, fact.name) for x in node.routes):
-                for option in step["options"]:
-                    assert re.search(r"If [^\n]*\b" + re.escape(option["label"]) + r"\b[^\n]*→", text, re.I), \
-                        (tool, council, fact.question, option["label"])
-    # every duty any path gives is in the outline, in the council's words
+    asked = {a.fact for path in paths.enumerate_paths(bundle, tool, council) for a in path.answers}
+    # the questions the outline lists are exactly those some path asks, each once, in the tool's order
+    listed = [t[len("Ask: "):].split(" [")[0] for _, t in lines if t.startswith("Ask: ")]
+    assert listed == [engine.fact_for(bundle, tree, q.fact).question for q in tree.questions if q.fact in asked]
+    for question in rulebook.questions(r):  # with the engine's own answers ("Yes, No, I don't know")
+        step = engine._question(bundle, tree, r.council, r.profile, rulebook.fact_of(r, question.fact), [])
+        if step["input"] == "boolean":
+            assert "Answers: " + ", ".join(o["label"] for o in step["options"]) + "." in text
+    # every duty any path gives is in the outline, in the council's words, with when it applies
     for path in paths.enumerate_paths(bundle, tool, council):
         for action in path.outcome["actions"]:
             assert action["text"] in text, (tool, council, action["text"][:80])
-    for duty in ("Must", "Should", "May", "For information", "Not covered"):
-        if f"\n{duty}:" in "\n" + "\n".join(t.strip() for _, t in lines):
-            break
-    else:
-        raise AssertionError("no duty lines")
+    part = ""
+    found = outline.lines(bundle, tool, council)
+    for line, after in zip(found, found[1:] + [None]):
+        part = line.part if line.kind == "part" else part
+        if part == "B" and line.kind in ("duty", "gap"):  # each duty is followed by when it applies
+            assert after is not None and after.kind == "when", line.text[:80]
+    assert any(t.strip().split(":")[0] in ("Must", "Should", "May", "For information", "Not covered")
+               for _, t in lines)
 
 
-def test_outline_names_a_shared_step_once_and_refers_to_it(bundle):
-    lines = outline.lines(bundle, "referral-routes", "rbkc")
-    parts = [line for line in lines if line.kind == "part"]
-    gotos = [line for line in lines if line.kind == "goto"]
-    assert len(parts) > 1 and gotos
-    for goto in gotos:
-        assert any(p.part == goto.part for p in parts)
-        assert goto.text.startswith(f"Then go to part {goto.part}, “") and goto.text.endswith("below.")
-    asked = [line.text for line in lines if line.kind == "ask"]
-    # each step is written once: a question appears once per node that asks it (two nodes ask
-    # "assessed as high risk?": with a DASH score and without one)
-    tree = bundle.trees["referral-routes"]
-    nodes_asking = {}
-    for node in tree.nodes.values():
-        if node.ask:
-            question = engine.fact_for(bundle, tree, node.ask).question
-            nodes_asking[question] = nodes_asking.get(question, 0) + 1
-    for text in set(asked):
-        question = next(q for q in nodes_asking if q in text)
-        assert asked.count(text) <= nodes_asking[question], f"{text} written more often than nodes ask it"
+def test_outline_says_when_each_duty_applies_in_the_councils_own_condition(bundle):
+    lines = outline.lines(bundle, "accommodation-options", "tmbc")
+    pairs = [(lines[i].text, lines[i + 1].text) for i in range(len(lines) - 1)
+             if lines[i].kind in ("duty", "gap") and lines[i + 1].kind == "when"]
+    safer = [when for text, when in pairs if "SAFER Scheme, which installs security" in text]
+    # TMBC's own condition (section 5): the survivor wishes to remain and the perpetrator does not live there
+    assert safer == ["When: “Does the survivor want to remain in their home if it can be made safe?” Yes "
+                     "and “Does the perpetrator live at the property?” No."]
+    always = [when for text, when in pairs if text.startswith("Continue to provide support and advice")]
+    assert always == ["On every path."]
+    rbkc = outline.lines(bundle, "accommodation-options", "rbkc")
+    sanctuary = [rbkc[i + 1].text for i in range(len(rbkc) - 1) if "Sanctuary Scheme" in rbkc[i].text
+                 and rbkc[i].kind == "duty"]
+    assert sanctuary == ["When: “Does the survivor want to remain in their home if it can be made safe?” Yes."]
 
 
 def test_outline_html_links_each_citation_and_each_part(bundle):
@@ -207,38 +200,39 @@ def test_outline_html_links_each_citation_and_each_part(bundle):
     assert 'href="../../policies/dover-policy/#dover-8-23"' in html
     for target in re.findall(r'href="#([^"]+)"', html):
         assert f'id="{target}"' in html
-    assert "<strong>Must:</strong>" in html and "If yes →" in html
+    assert "<strong>Must:</strong>" in html and 'class="da-ol__when"' in html
+    assert html.count('class="da-ol__part"') >= 2
 
 
 def test_a_new_answer_option_appears_in_the_outline_by_itself(bundle):
-    """Branch labels come from the engine's option list: a third answer is shown without
-    any change to the outline code (as "I don't know" will be)."""
+    """Answer labels come from the engine's option list: a third answer is shown without any
+    change to the outline code (as "I don't know" is)."""
     import dataclasses
     from py_tools.engine.model import Fact, Option
     fact = bundle.facts["consent_obtainable"]
     extra = dataclasses.replace(fact, type="choice", options=(Option("yes", "Yes"), Option("no", "No"),
-                                                              Option("unknown", "I don't know")))
+                                                              Option("later", "Not yet")))
     changed = dataclasses.replace(bundle, facts=dict(bundle.facts, consent_obtainable=extra))
     text = "\n".join(t for _, t in outline.outline(changed, "consent-override", "dover"))
-    assert "I don't know" in text
+    assert "Not yet" in text
 
 
-def test_i_dont_know_is_shown_on_the_protective_branch(bundle):
-    """"I don't know" sits with the answer the engine routes it as: with "yes" for a high-risk
-    or safeguarding question, with "no" for "is the person asking confirmed?"."""
-    from py_tools.engine import engine
-    lines = [t for _, t in outline.outline(bundle, "consent-override", "tmbc")]
+def test_i_dont_know_is_explained_by_its_consequence(bundle):
+    """Part C: "I don't know" counts as the protective answer for a duty, and a permission that
+    reads the answer is not given (the outline says so under each permission)."""
+    lines = [t for _, t in outline.outline(bundle, "consent-override", "camden")]
+    text = "\n".join(lines)
+    assert "Part C: If an answer is “I don't know”" in text
+    tree = bundle.trees["consent-override"]
     checked = 0
-    for i, text in enumerate(lines):
-        for name in ("assessed_high_risk", "safeguarding_concern", "requester_verified", "safe_to_inform"):
-            fact = engine.fact_for(bundle, bundle.trees["consent-override"], name)
-            if text.startswith("Ask: " + fact.question):
-                branch = next(t for t in lines[i + 1:] if "I don't know" in t)
-                protective = "Yes" if fact.if_unknown == "yes" else "No"
-                assert branch.startswith(f"If {protective.lower()} or I don't know") or \
-                    branch.startswith(f"If {protective} or I don't know"), (name, branch)
-                checked += 1
-    assert checked == 4
+    for name in ("assessed_high_risk", "safeguarding_concern", "consent_obtainable"):
+        fact = engine.fact_for(bundle, tree, name)
+        protective = "Yes" if fact.if_unknown == "yes" else "No"
+        assert f"“{fact.question}” “I don't know” counts as {protective} for a duty." in text
+        checked += 1
+    held = [i for i, t in enumerate(lines) if "If an answer this reads is “I don't know”" in t]
+    assert held and all(lines[i - 2].strip().startswith("May: ") for i in held)
+    assert checked == 3
 
 
 # --- 3. the flowchart ----------------------------------------------------------------------------
@@ -257,19 +251,19 @@ def test_flowchart_is_a_clean_svg_from_the_rules(bundle, tool, council):
     known = {"../../../" + link.href for link in bundle.links.values()}
     assert hrefs <= known, hrefs - known
     r = rulebook.reader(bundle, tool, council)
-    for name in outline._graph(r)[0]:
-        node = r.tree.nodes[name]
-        cites = r.profile.question_cite.get(node.ask, ()) if node.ask else ()
+    asked = {a.fact for path in paths.enumerate_paths(bundle, tool, council) for a in path.answers}
+    assert asked == {q.fact for q in rulebook.questions(r)}  # the rules' own reading: same questions
+    for name in asked:
+        cites = r.profile.question_cite.get(name, ())
         if cites:  # a question with a paragraph links to it
             assert "../../../" + bundle.links[cites[0]].href in hrefs
-        if node.ask:
-            words = engine.fact_for(bundle, r.tree, node.ask).question.split()
-            assert all(w in text for w in words), (tool, council, node.ask)
+        words = engine.fact_for(bundle, r.tree, name).question.split()
+        assert all(w in text for w in words), (tool, council, name)
 
 
 def test_flowchart_outcomes_count_their_duties(bundle):
     source = flowchart.dot_source(bundle, "contractor-duties", "dover", "")
-    counts = re.findall(r'label="Outcome\\n([^"]+)"', source)
+    counts = re.findall(r'label="Outcome: every duty on the way\\n([^"]+)"', source)
     assert counts and all(re.fullmatch(r"(\d+(–\d+)? (must|should|may|for information)(, )?)+|no duties", c.strip())
                           for c in counts), counts
 
@@ -301,6 +295,8 @@ def test_signoff_sheet_lists_every_path_with_its_duties(bundle, council):
         texts = {action["text"] for path in found for action in path.outcome["actions"]}
         missing = [t[:80] for t in texts if t not in plain]
         assert missing == [], missing
+        # each duty in full says when the council's rules give it
+        assert section.count("data-when>") == section.count('class="da-so__duty da-so__duty--')
     assert found_names(visible_text(html), code_names(bundle)) == []
 
 

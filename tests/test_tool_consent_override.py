@@ -66,14 +66,17 @@ def test_rbkc_high_risk_refused_marac_conflict_shown(bundle):
     step = decide(bundle, "rbkc", **case(immediate_danger="no", assessed_high_risk="yes",
                                          safeguarding_concern="yes", consent_obtainable="yes",
                                          safe_to_inform="yes"))
-    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "policy_conflict",
-                           "share_without_consent", "consent_required",
+    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "share_without_consent",
+                           "policy_conflict", "consent_required",
                            "share_minimum_necessary", "inform_survivor",
                            "record_decision"]
     assert_confidentiality(step, "rbkc")
     high = item(step, "share_without_consent_high_risk")
     assert high["duty"] == "may"
-    assert high["cite"] == ["rbkc:5.6", "rbkc:appendix-1-what-are-the-legal-grounds-for-sharing-information"]
+    # 5.6 and the MARAC toolkit's legal grounds, with 9.1's exception for serious harm or death
+    assert high["cite"] == ["rbkc:5.6", "rbkc:appendix-1-what-are-the-legal-grounds-for-sharing-information",
+                            "rbkc:9.1"]
+    assert "concern of serious harm or death" in high["text"]
     conflict = item(step, "policy_conflict")
     assert conflict["duty"] == "info"
     assert conflict["cite"] == ["rbkc:9.3", "rbkc:5.6", "rbkc:6.4", "rbkc:7.4", "rbkc:5.18", "rbkc:5.19"]
@@ -188,8 +191,8 @@ def test_tmbc_high_risk_in_danger_not_safe_to_inform(bundle):
                                          safeguarding_concern="yes", consent_obtainable="no",
                                          safe_to_inform="no"))
     assert codes(step) == ["confidentiality", "share_without_consent_danger",
-                           "share_without_consent_high_risk",
-                           "policy_conflict", "share_without_consent",
+                           "share_without_consent_high_risk", "share_without_consent",
+                           "policy_conflict",
                            "not_covered:share_without_consent_consent_not_possible",
                            "share_minimum_necessary", "inform_survivor_not_safe",
                            "record_decision"]
@@ -197,7 +200,11 @@ def test_tmbc_high_risk_in_danger_not_safe_to_inform(bundle):
     assert (danger["duty"], danger["cite"]) == ("must", ["tmbc:9"]) and "999" in danger["text"]
     high = item(step, "share_without_consent_high_risk")
     assert (high["duty"], high["cite"]) == ("may", ["tmbc:4"])
-    assert item(step, "inform_survivor_not_safe")["duty"] == "info"
+    not_safe = item(step, "inform_survivor_not_safe")
+    assert not_safe["duty"] == "info" and not_safe["cite"] == ["tmbc:4", "tmbc:6"]
+    # section 6: a third-party report to the police is told to the survivor, with no "if safe"
+    assert "It is essential that the survivor is informed" in not_safe["text"] or \
+        "it is essential that the" in not_safe["text"]
     assert_confidentiality(step, "tmbc")
 
 
@@ -206,9 +213,8 @@ def test_tmbc_consent_that_cannot_be_sought_keeps_confidentiality_and_consent_ru
     plainly), but the outcome is not silent: confidentiality (3, 9) and section 7's consent rule."""
     step = decide(bundle, "tmbc", **case(immediate_danger="no", assessed_high_risk="no",
                                          safeguarding_concern="no", consent_obtainable="no"))
-    assert codes(step) == ["confidentiality",
-                           "not_covered:share_without_consent_consent_not_possible",
-                           "consent_required", "record_decision"]
+    assert codes(step) == ["confidentiality", "consent_required",
+                           "not_covered:share_without_consent_consent_not_possible", "record_decision"]
     assert_confidentiality(step, "tmbc")
     seek = item(step, "consent_required")
     assert (seek["duty"], seek["cite"]) == ("should", ["tmbc:7", "tmbc:3", "tmbc:9"])
@@ -252,9 +258,12 @@ def test_dover_high_risk_marac_with_8_19_against_12_6(bundle):
     step = decide(bundle, "dover", **case(immediate_danger="no", assessed_high_risk="yes",
                                           safeguarding_concern="yes", consent_obtainable="yes",
                                           safe_to_inform="no"))
-    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "policy_conflict",
-                           "share_without_consent", "consent_required",
-                           "share_minimum_necessary", "record_decision"]
+    # Dover's documents say nothing on telling the survivor: that is said once, and "is it safe
+    # to tell the survivor?" is not asked
+    assert codes(step) == ["confidentiality", "share_without_consent_high_risk", "share_without_consent",
+                           "policy_conflict", "consent_required",
+                           "share_minimum_necessary", "not_covered:inform_survivor", "record_decision"]
+    assert "safe_to_inform" not in step["asked"]
     assert_confidentiality(step, "dover")
     high = item(step, "share_without_consent_high_risk")
     assert (high["duty"], high["cite"]) == ("must", ["dover:8.15", "dover:8.4", "dover:12.6"])
@@ -304,7 +313,9 @@ def test_camden_asking_would_put_a_child_at_risk(bundle):
                                            safeguarding_concern="no", consent_obtainable="no",
                                            safe_to_inform="no"))
     assert codes(step) == ["confidentiality", "share_without_consent_consent_not_possible",
-                           "not_covered:share_minimum_necessary", "record_decision"]
+                           "not_covered:share_minimum_necessary", "not_covered:inform_survivor",
+                           "record_decision"]
+    assert "safe_to_inform" not in step["asked"]
     assert_confidentiality(step, "camden")
     basis = item(step, "share_without_consent_consent_not_possible")
     assert (basis["duty"], basis["cite"]) == ("may", ["camden:the-hub"])
@@ -341,18 +352,22 @@ def test_camden_safeguarding_concern_alone_shows_consent_conflict(bundle):
         assert gap["cite"] == [] and gap["duty"] == "info" and gap["text"].startswith("Camden's documents")
 
 
-def test_camden_perpetrator_or_unconfirmed_request_ends_in_do_not_disclose(bundle):
-    """Camden's opening text: consent should be sought before sharing information; 'should'
-    is Camden's own word, so the duty is should, cited to the hub page."""
+def test_camden_perpetrator_or_unconfirmed_request_is_not_covered_and_says_so(bundle):
+    """Camden's guidance has no rule on requests from the perpetrator or an unconfirmed person:
+    the outcome says so, with its consent rule as related reading, never as a "should" of its
+    own (close read D1, D2)."""
     step = decide(bundle, "camden", request_from_third_party="yes", requester_is_perpetrator="yes")
-    assert codes(step) == ["confidentiality", "no_disclosure_to_perpetrator", "do_not_disclose",
-                           "record_decision"]
+    assert codes(step) == ["confidentiality", "not_covered:no_disclosure_to_perpetrator",
+                           "not_covered:do_not_disclose", "record_decision"]
     assert_confidentiality(step, "camden")
     for code in ("no_disclosure_to_perpetrator", "do_not_disclose"):
-        assert (item(step, code)["duty"], item(step, code)["cite"]) == ("should", ["camden:the-hub"])
+        gap = item(step, "not_covered:" + code)
+        assert (gap["duty"], gap["cite"], gap["related"]) == ("info", [], ["camden:the-hub"])
+        assert gap["text"].startswith("Camden's documents do not cover")
+        assert "should not be" not in gap["text"]
     step = decide(bundle, "camden", request_from_third_party="yes", requester_is_perpetrator="no",
                   requester_verified="no")
-    assert codes(step) == ["confidentiality", "do_not_disclose", "record_decision"]
+    assert codes(step) == ["confidentiality", "not_covered:do_not_disclose", "record_decision"]
 
 
 # --- every council ----------------------------------------------------------------------

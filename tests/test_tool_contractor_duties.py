@@ -162,10 +162,13 @@ def test_tmbc_related_reading_is_the_scope_of_its_procedure(bundle):
     assert [(a["about"], a["related"]) for a in out["actions"]] == [
         ("contractor_immediate_danger", ["tmbc:1", "tmbc:9"]),
         ("contractor_report_police", ["tmbc:1"]),
-        ("contractor_report_social_services", ["tmbc:1"]),
+        # section 2's signs of abuse a repairs visit may see, written for Housing staff
+        ("contractor_report_social_services", ["tmbc:1", "tmbc:2"]),
         ("contractor_notify_housing", ["tmbc:1"]),
     ]
     assert all(a["code"] == "not_covered" and a["cite"] == [] for a in out["actions"])
+    signs = out["actions"][2]["text"]
+    assert "Related reading, written for Housing staff" in signs and "frequent repairs" in signs
 
 
 def test_camden_everything_not_covered_with_no_citations(bundle):

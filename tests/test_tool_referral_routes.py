@@ -68,24 +68,30 @@ def test_tmbc_dash_12_with_strangulation_is_professional_judgement_not_automatic
     judgement = item(out, "marac_professional_judgement")
     assert (judgement["duty"], judgement["cite"]) == ("may", ["tmbc:4"])
     assert "non-fatal strangulation" in judgement["text"]
+    # the high-risk indicators are also named with the band itself, before any answer on them
+    assert "non-fatal strangulation" in item(out, "dash_band_medium")["text"]
     conflict = item(out, "policy_conflict")
     assert conflict["duty"] == "info"
-    assert conflict["cite"] == ["tmbc:4", "tmbc:9", "tmbc:7"]
-    assert "refer to MARAC if necessary" in conflict["text"]
+    assert conflict["cite"] == ["tmbc:4", "tmbc:7"]
+    # consent is in doubt (4 against 7); the 14+ referral itself is not presented as in doubt
+    assert "confidentiality can be breached" in conflict["text"]
+    assert "refer to MARAC if necessary" not in conflict["text"]
 
 
 def test_tmbc_dash_14_must_go_to_marac_and_is_high_band(bundle):
     out = decide(bundle, "tmbc", dash_score=14, survivor_consents="yes")
     assert summary(out) == [
-        ("not_covered", "contact_deadline", "info", []),
-        # section 9 pathway duties, now reached on every route
-        ("offer_interpreter", "offer_interpreter", "must", ["tmbc:3", "tmbc:9"]),
-        ("survivor_discussion", "survivor_discussion", "must", ["tmbc:3", "tmbc:9"]),
-        ("record_on_file", "record_on_file", "must", ["tmbc:7", "tmbc:9"]),
         ("police_report_third_party", "police_report_third_party", "may", ["tmbc:6", "tmbc:3", "tmbc:7"]),
-        ("marac_referral", "marac_referral", "must", ["tmbc:4"]),
+        ("not_covered", "contact_deadline", "info", []),
+        # section 9 pathway duties, reached on every route
+        ("survivor_discussion", "survivor_discussion", "must", ["tmbc:3", "tmbc:9"]),
+        ("offer_interpreter", "offer_interpreter", "must", ["tmbc:3", "tmbc:9"]),
+        ("record_on_file", "record_on_file", "must", ["tmbc:7", "tmbc:9"]),
+        # section 4: the DASH RIC, or the details of one an external agency completed
+        ("dash_ric", "dash_ric", "must", ["tmbc:4"]),
         ("dash_band_high", "dash_band_high", "info", ["tmbc:4"]),
-        ("policy_conflict", "policy_conflict", "info", ["tmbc:4", "tmbc:9", "tmbc:7"]),
+        ("marac_referral", "marac_referral", "must", ["tmbc:4"]),
+        ("policy_conflict", "policy_conflict", "info", ["tmbc:4", "tmbc:7"]),
         ("not_covered", "marac_repeat", "info", []),
         ("not_covered", "inform_line_manager", "info", []),
         ("safety_plan", "safety_plan", "must", ["tmbc:9", "tmbc:5"]),
@@ -94,7 +100,9 @@ def test_tmbc_dash_14_must_go_to_marac_and_is_high_band(bundle):
         ("follow_up_contact", "follow_up_contact", "must", ["tmbc:9"]),
         ("idva_referral", "idva_referral", "must", ["tmbc:9", "tmbc:5"]),
         ("specialist_service_referral", "specialist_service_referral", "must", ["tmbc:9", "tmbc:5"]),
+        ("staff_support", "staff_support", "must", ["tmbc:9"]),
     ]
+    assert "key risk indicators and when the assessment was completed" in item(out, "dash_ric")["text"]
     assert "all cases that score 14+ on the DASH RIC must be referred to MARAC" in \
         item(out, "marac_referral")["text"]
     # professional judgement is not asked once the score itself requires a referral
@@ -174,8 +182,10 @@ def test_camden_below_14_with_minimising_is_an_obligation_on_professional_judgem
 def test_camden_children_must_go_to_childrens_mash(bundle):
     out = decide(bundle, "camden", dash_score=6, children_in_household="yes")
     children = item(out, "children_safeguarding_referral")
-    assert (children["duty"], children["cite"]) == ("must", ["camden:safeguarding-children"])
+    assert (children["duty"], children["cite"]) == ("must", ["camden:safeguarding-children",
+                                                             "camden:information-sharing"])
     assert "Children’s MASH" in children["text"] or "Children's MASH" in children["text"]
+    assert "see the safeguarding pages on the Hub" in children["text"]
     assert "at the earliest opportunity" in children["text"]
 
 
@@ -226,7 +236,9 @@ def test_rbkc_high_risk_goes_to_marac_without_a_stated_score(bundle):
 
 def test_rbkc_clocks_come_from_its_own_paragraphs(bundle):
     out = decide(bundle, "rbkc", dash_score=4)
-    assert summary(out)[:3] == [
+    assert summary(out)[:4] == [
+        # Appendix 1, "Risk assess": on every report
+        ("safety_measures", "safety_measures", "must", ["rbkc:appendix-1-risk-assess"]),
         ("contact_deadline", "contact_deadline", "must", ["rbkc:6.1"]),
         ("record_within_24h", "record_within_24h", "must", ["rbkc:9.2"]),
         ("action_plan_deadline", "action_plan_deadline", "must", ["rbkc:6.2", "rbkc:6.3"]),
@@ -339,12 +351,12 @@ def test_dover_high_risk_immediate_danger_police_then_marac_via_tst(bundle):
     out = decide(bundle, "dover", immediate_danger="yes", dash_score=18, assessed_high_risk="yes",
                  survivor_consents="no")
     assert summary(out) == [
-        ("contact_deadline", "contact_deadline", "must", ["dover:8.14", "dover:8.12", "dover:8.13"]),
-        ("offer_interpreter", "offer_interpreter", "must", ["dover:8.20", "dover:8.16"]),
-        ("survivor_discussion", "survivor_discussion", "must",
-         ["dover:8.16", "dover:8.17", "dover:8.10", "dover:8.18", "dover:8.13"]),
-        ("record_on_file", "record_on_file", "must", ["dover:8.24", "dover:8.25", "dover:8.12"]),
         ("police_999", "police_999", "must", ["dover:8.4", "dover:8.11", "dover:8.13"]),
+        ("contact_deadline", "contact_deadline", "must", ["dover:8.14", "dover:8.12", "dover:8.13"]),
+        ("survivor_discussion", "survivor_discussion", "must",
+         ["dover:8.16", "dover:8.51", "dover:8.17", "dover:8.10", "dover:8.18", "dover:8.13"]),
+        ("offer_interpreter", "offer_interpreter", "must", ["dover:8.20", "dover:8.16"]),
+        ("record_on_file", "record_on_file", "must", ["dover:8.24", "dover:8.25", "dover:8.12"]),
         ("not_covered", "marac_threshold_score", "info", []),
         ("marac_referral", "marac_referral", "must", ["dover:8.15", "dover:8.4", "dover:8.42"]),
         ("policy_conflict", "policy_conflict", "info",
@@ -354,7 +366,8 @@ def test_dover_high_risk_immediate_danger_police_then_marac_via_tst(bundle):
         ("inform_line_manager", "inform_line_manager", "must",
          ["dover:8.9", "dover:8.28", "dover:8.4", "dover:8.1"]),
         ("not_covered", "safety_plan", "info", []),
-        ("signposting", "signposting", "must", ["dover:8.18", "dover:8.30"]),
+        ("not_covered", "idva_referral", "info", []),
+        ("signposting", "signposting", "must", ["dover:8.18", "dover:8.30", "dover:8.56", "dover:8.58"]),
         ("support_consent_conflict", "support_consent_conflict", "info",
          ["dover:8.19", "dover:12.6", "dover:8.11"]),
     ]
@@ -375,7 +388,8 @@ def test_dover_is_silent_on_professional_judgement_idva_and_adult_route(bundle):
     assert "policy_conflict" not in codes(out)
     needs = item(out, "support_needs_referral")
     assert (needs["duty"], needs["cite"]) == ("must", ["dover:8.19"])
-    assert item(out, "specialist_service_referral")["cite"] == ["dover:8.18", "dover:8.19", "dover:8.30"]
+    assert item(out, "specialist_service_referral")["cite"] == ["dover:8.18", "dover:8.19", "dover:8.30",
+                                                                "dover:8.56", "dover:8.58"]
 
 
 # --- across councils ----------------------------------------------------------------------
@@ -416,3 +430,15 @@ def test_missing_fact_asks_the_next_question(bundle):
     assert step["type"] == "question"
     assert step["fact"] == "assessed_high_risk"
     assert step["cite"] == ["rbkc:7.4", "rbkc:6.4", "rbkc:9.3"]
+
+
+def test_rbkc_names_escalation_with_the_professional_judgement_question(bundle):
+    """RBKC 7.5: signs of escalation, including repeat low or medium cases, should be considered
+    for MARAC; the question says so for RBKC only (close read R2)."""
+    facts = {"immediate_danger": "no", "dash_score": 6, "assessed_high_risk": "no"}
+    step = engine.decide(bundle, TOOL, "rbkc", facts)
+    assert step["fact"] == "professional_concern"
+    assert "signs of escalation" in step["hint"] and "low or medium" in step["hint"]
+    assert step["hint"].startswith(bundle.facts["professional_concern"].hint)
+    other = engine.decide(bundle, TOOL, "dover", facts)
+    assert "escalation" not in other.get("hint", "")

@@ -127,7 +127,9 @@ def apply_all(bundle: Bundle, tool: str, facts_json: str, message_json: str,
     facts, error = _update(bundle, tool, json.loads(facts_json), json.loads(message_json),
                            lambda f: _asked_all(bundle, tool, f))
     steps = [engine.decide(bundle, tool, council, facts) for council in bundle.councils]
-    pending = [s for s in steps if s["type"] == "question"]
+    tree = engine.tree_for(bundle, tool)  # the question that comes first in the tool's order
+    pending = sorted((s for s in steps if s["type"] == "question"),
+                     key=lambda s: engine.question_index(tree, s["fact"]))
     asked = _asked_all(bundle, tool, facts)
     answers = [a for s in steps for a in s["answers"]]
     summary = {"answers": [next(a for a in answers if a["fact"] == f) for f in asked]}

@@ -15,7 +15,6 @@ DUTIES = ("must", "should", "may", "info")
 FACT_TYPES = ("boolean", "choice", "score")
 BOOLEAN_OPTIONS = (("yes", "Yes"), ("no", "No"))
 TOOLS = ("referral-routes", "consent-override", "accommodation-options", "contractor-duties")
-END = "done"  # the goto target that ends a tree
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,11 @@ UNKNOWN_LABEL = "I don't know"
 
 @dataclass(frozen=True)
 class Condition:
-    """One of a small fixed set: is, in, at_least, below, council_states, all, any, not.
+    """One of a small fixed set: is, in, at_least, below (a fact's answer), always,
+    applies (another action of the same council applies), all, any, not.
 
-    `number` is a literal; `council_value` names a value in the council's profile instead.
+    `council_value` names a number in the council's profile (every number is cited there);
+    `key` is the action an `applies` condition names.
     """
     op: str
     fact: str = ""
@@ -61,38 +62,45 @@ class Condition:
     where: str = ""
 
 
-@dataclass(frozen=True)
-class Route:
-    when: Condition | None  # None: `otherwise`
-    goto: str
-    add: tuple[str, ...] = ()
-    add_if_stated: tuple[str, ...] = ()
-    where: str = ""
+ALWAYS = Condition("always")
 
 
 @dataclass(frozen=True)
-class Node:
-    name: str
-    ask: str = ""  # a fact name, or "" for a node that only routes
-    add: tuple[str, ...] = ()
-    add_if_stated: tuple[str, ...] = ()
-    routes: tuple[Route, ...] = ()
+class Question:
+    """A step of a tool's question order. It is asked when `only_if` holds (the question
+    makes sense at all) and some condition of the council's rules still needs its answer."""
+    fact: str
+    only_if: Condition | None = None
     comment: str = ""
     where: str = ""
 
 
 @dataclass(frozen=True)
 class Tree:
+    """A tool: its action catalogue and the order of its questions. Which actions apply is
+    each council's own condition, in its profile (ToolProfile)."""
     tool: str
     title: str
     summary: str
-    start: str
-    nodes: dict[str, Node]
+    questions: tuple[Question, ...]
     facts: dict[str, Fact] = field(default_factory=dict)  # facts local to this tool
-    actions: dict[str, str] = field(default_factory=dict)  # code -> neutral title
+    actions: dict[str, str] = field(default_factory=dict)  # code -> neutral title, in outcome order
+    # code -> when the topic arises: a council whose documents do not state the action says
+    # so in that situation (not_covered). An action not listed here is silent when not stated.
+    gaps: dict[str, Condition] = field(default_factory=dict)
+    # actions that allow something the council's text ties to a known fact (sharing without
+    # consent): an "I don't know" answer never grants one; the outcome says what to find out
+    permissions: tuple[str, ...] = ()
     where: str = ""
-    # Actions every council must state in its own words (never `not_covered`): validated.
+    # Actions every council must state in its own words, or say plainly that its documents do
+    # not cover (never left to the default wording): validated.
     never_silent: tuple[str, ...] = ()
+    # An action whose absence means the council's documents do not cover the tool's subject at
+    # all: such a council is asked nothing and gets that one statement.
+    scope: str = ""
+    # the catalogue's order (the order of outcome items): kept apart from `actions`, whose
+    # keys are sorted in the JSON bundle
+    order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ class ActionDef:
     cite: tuple[str, ...]
     quote: str = ""
     where: str = ""
+    when: Condition | None = None  # the council's own condition for this action; None: always
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,7 @@ class NotCovered:
     text: str = ""
     related: tuple[str, ...] = ()
     where: str = ""
+    when: Condition | None = None  # None: when the tool says the topic arises
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,7 @@ class ToolProfile:
     not_covered: dict[str, NotCovered] = field(default_factory=dict)
     question_cite: dict[str, tuple[str, ...]] = field(default_factory=dict)
     where: str = ""
+    question_hint: dict[str, str] = field(default_factory=dict)  # the council's words added to a hint
     # actions of the tool's catalogue not yet checked against the council's documents
     # (a new council's skeleton, `python -m py_tools new-council`): shown as not reviewed
     not_reviewed: tuple[str, ...] = ()

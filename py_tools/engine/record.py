@@ -10,10 +10,8 @@ DUTY_HEADINGS = (("must", "Must"), ("should", "Should"), ("may", "May"), ("info"
 def because_text(item: dict) -> str:
     """Which answers led to an action: "Because: DASH score: 16; children in the household: yes"."""
     reasons = item.get("because")
-    if reasons is None:  # a note about the answers themselves
+    if not reasons:  # a note about the answers themselves, or an action no answer decided
         return ""
-    if not reasons:
-        return "Because: this applies whatever the answers."
     parts = [f"{r['short'] if i == 0 else r['short'][0].lower() + r['short'][1:]}: "
              f"{r['label'].lower() if r['label'] in ('Yes', 'No') else r['label']}"
              for i, r in enumerate(reasons)]

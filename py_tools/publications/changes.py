@@ -2,27 +2,32 @@
 
     python -m py_tools changes --since GIT_REF
 
-The rules at the ref are read with `git archive` into a temporary folder and loaded like
-the working tree's; then every path of every tool and council is compared by its answers.
-A path is new, gone, or its outcome changed (a duty added or removed, its level, wording or
-paragraph changed). CPython only (runs git).
+The rules and the code at the ref are read with `git archive` into a temporary folder, and
+that commit's own code lists every path of its rules (path_snapshot.py), so a change of the
+rule format between the two commits does not matter; then every path of every tool and
+council is compared by its answers. A path is new, gone, or its outcome changed (a duty added
+or removed, its level, wording or paragraph changed). CPython only (runs git).
 """
 from __future__ import annotations
 
 import io
+import json
+import os
 import subprocess
+import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from py_tools.rules import build, paths
+from py_tools.rules import paths
 from py_tools.engine import engine
 from py_tools.engine.model import Bundle
+from . import path_snapshot
 from .rulebook import DUTY_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
-RULE_FOLDERS = ("decision_trees", "docs/policies")
+ARCHIVED = ("decision_trees", "docs", "py_tools")
 
 
 class ChangesError(ValueError):
@@ -38,54 +43,51 @@ class Change:
     details: list[str] = field(default_factory=list)
 
 
-def load_at(ref: str, repo: Path = ROOT) -> Bundle:
-    """The rules as they were at `ref` (a commit, tag or branch of the repository at `repo`)."""
+def load_at(ref: str, repo: Path = ROOT) -> dict:
+    """Every path of the rules as they were at `ref` (a commit, tag or branch of the repository
+    at `repo`), listed by that commit's own code."""
     check = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo,
                            capture_output=True, text=True)
     if check.returncode != 0:
         raise ChangesError(f"unknown git ref: {ref!r} (not a commit in {repo})")
-    archive = subprocess.run(["git", "archive", "--format=tar", ref, *RULE_FOLDERS], cwd=repo,
-                             capture_output=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", ref, *ARCHIVED], cwd=repo, capture_output=True)
     if archive.returncode != 0:
         raise ChangesError(f"git archive {ref} failed: {archive.stderr.decode(errors='replace').strip()}")
     with tempfile.TemporaryDirectory() as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
-        folder = Path(tmp)
-        return build.load(folder / "decision_trees", folder / "docs" / "policies", check=False)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        run = subprocess.run([sys.executable, path_snapshot.__file__, tmp], cwd=tmp, capture_output=True,
+                             text=True, env=env, timeout=600)
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        raise ChangesError(f"the rules at {ref} could not be read: {last}")
+    return json.loads(run.stdout)
 
 
-def _answers(bundle: Bundle, tool: str, path) -> tuple:
-    tree = bundle.trees[tool]
-    out = []
-    for a in path.answers:
-        fact = engine.fact_for(bundle, tree, a.fact)
-        if fact.type == "score" and isinstance(a.value, int):
-            words = a.label.replace("-", " to ")
-        else:
-            words = engine.answer_label(fact, a.value)
-        out.append((fact.question, words))
-    return out
+def current(bundle: Bundle) -> dict:
+    """The working tree's paths, in the same form as `load_at`."""
+    return path_snapshot.snapshot(bundle, paths, engine)
 
 
-def _items(outcome: dict) -> dict:
-    return {(a["code"], a["about"]): a for a in outcome["actions"]}
+def _items(actions: list) -> dict:
+    return {(a["code"], a["about"]): a for a in actions}
 
 
-def _refs(bundle: Bundle, cites) -> str:
-    return ", ".join(bundle.links[c].label if c in bundle.links else c for c in cites) or "no paragraph"
+def _refs(labels: dict, cites) -> str:
+    return ", ".join(labels.get(c, c) for c in cites) or "no paragraph"
 
 
 def _words(item: dict) -> str:
     return "Not covered" if item["code"] == "not_covered" else DUTY_WORDS[item["duty"]]
 
 
-def _outcome_details(old_b: Bundle, new_b: Bundle, old: dict, new: dict) -> list[str]:
+def _outcome_details(old_labels: dict, new_labels: dict, old: list, new: list) -> list[str]:
     details = []
     was, now = _items(old), _items(new)
     for key, item in now.items():
         if key not in was:
-            details.append(f"Added: {_words(item)}: {item['text']} ({_refs(new_b, item['cite'] or item['related'])})")
+            details.append(f"Added: {_words(item)}: {item['text']} ({_refs(new_labels, item['cite'] or item['related'])})")
             continue
         before = was[key]
         if before["duty"] != item["duty"]:
@@ -93,40 +95,38 @@ def _outcome_details(old_b: Bundle, new_b: Bundle, old: dict, new: dict) -> list
         if before["text"] != item["text"]:
             details.append(f"Wording changed: was “{before['text']}”, now “{item['text']}”")
         if list(before["cite"]) != list(item["cite"]) or list(before["related"]) != list(item["related"]):
-            details.append(f"Paragraph changed: was {_refs(old_b, before['cite'] or before['related'])}, "
-                           f"now {_refs(new_b, item['cite'] or item['related'])}: {item['text']}")
+            details.append(f"Paragraph changed: was {_refs(old_labels, before['cite'] or before['related'])}, "
+                           f"now {_refs(new_labels, item['cite'] or item['related'])}: {item['text']}")
     for key, item in was.items():
         if key not in now:
-            details.append(f"Removed: {_words(item)}: {item['text']} ({_refs(old_b, item['cite'] or item['related'])})")
+            details.append(f"Removed: {_words(item)}: {item['text']} ({_refs(old_labels, item['cite'] or item['related'])})")
     return details
 
 
-def _keyed(bundle: Bundle) -> dict:
-    out = {}
-    for tool in bundle.trees:
-        for council in bundle.councils:
-            for path in paths.enumerate_paths(bundle, tool, council):
-                out[(tool, council, tuple((a.fact, a.label) for a in path.answers))] = path
-    return out
+def _keyed(snapshot: dict) -> dict:
+    return {(p["tool"], p["council"], tuple(tuple(k) for k in p["key"])): p for p in snapshot["paths"]}
 
 
-def compare(old: Bundle, new: Bundle) -> list[Change]:
-    before, after = _keyed(old), _keyed(new)
+def compare(old: dict, new: Bundle) -> list[Change]:
+    """`old`: what `load_at` read; `new`: the rules now."""
+    now = current(new)
+    before, after = _keyed(old), _keyed(now)
+    labels_old, labels_new = old["labels"], now["labels"]
     changes = []
     for key, path in after.items():
         tool, council, _ = key
+        answers = [tuple(a) for a in path["answers"]]
         if key not in before:
-            details = [f"{_words(a)}: {a['text']} ({_refs(new, a['cite'] or a['related'])})"
-                       for a in path.outcome["actions"]]
-            changes.append(Change(tool, council, "added", _answers(new, tool, path), details))
+            details = [f"{_words(a)}: {a['text']} ({_refs(labels_new, a['cite'] or a['related'])})"
+                       for a in path["actions"]]
+            changes.append(Change(tool, council, "added", answers, details))
             continue
-        details = _outcome_details(old, new, before[key].outcome, path.outcome)
+        details = _outcome_details(labels_old, labels_new, before[key]["actions"], path["actions"])
         if details:
-            changes.append(Change(tool, council, "changed", _answers(new, tool, path), details))
+            changes.append(Change(tool, council, "changed", answers, details))
     for key, path in before.items():
         if key not in after:
-            tool, council, _ = key
-            changes.append(Change(tool, council, "removed", _answers(old, tool, path), []))
+            changes.append(Change(key[0], key[1], "removed", [tuple(a) for a in path["answers"]], []))
     order = {t: i for i, t in enumerate(new.trees)}
     corder = {c: i for i, c in enumerate(new.councils)}
     changes.sort(key=lambda c: (order.get(c.tool, 99), corder.get(c.council, 99)))

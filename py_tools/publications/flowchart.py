@@ -1,9 +1,10 @@
-"""A flowchart of one tool for one council, drawn at build time by Graphviz `dot` from the
-same rule reading as the outline (py_tools/publications/rulebook.py), as an inline SVG.
+"""A flowchart of one tool for one council, drawn at build time by Graphviz `dot` from every
+path of the council's rules (py_tools/publications/rulebook.py), as an inline SVG.
 
 The SVG needs no JavaScript and no library in the browser: questions are boxes, the answers
-are on the edges, the duties a branch adds are notes with their counts, each outcome says how
-many duties of each kind it holds, and every node with a citation links to that paragraph.
+are on the edges, the duties an answer settles are notes with their counts, the outcome says
+how many duties of each kind a path holds, and every node with a citation links to that
+paragraph.
 CPython only (runs `dot`). The build fails with a clear message when `dot` is missing.
 """
 from __future__ import annotations
@@ -13,8 +14,8 @@ import shutil
 import subprocess
 import textwrap
 
-from . import outline, rulebook
-from py_tools.engine.model import END, Bundle
+from . import rulebook
+from py_tools.engine.model import Bundle
 from .rulebook import DUTY_WORDS
 
 DOT = "dot"
@@ -79,28 +80,60 @@ HEADER = ["digraph rules {", 'graph [rankdir=TB, nodesep=0.3, ranksep=0.35, font
 
 
 class _Drawing:
-    """The DOT statements of one tool's flowchart for one council, built step by step."""
+    """The DOT statements of one tool's flowchart for one council, drawn from every path: the
+    questions in the order they are asked, each answer an edge, the duties an answer settles
+    in a note on that edge, and one outcome. Steps whose remaining questions and duties are the
+    same are drawn once."""
 
     def __init__(self, bundle: Bundle, tool: str, council: str, base: str):
         self.bundle, self.base = bundle, base
         self.r = rulebook.reader(bundle, tool, council)
-        self.ends: dict[tuple[str, int], list] = {}
-        for path in rulebook.plain_paths(bundle, tool, council):
-            walk = rulebook.trace(self.r, dict(path.facts))
-            self.ends.setdefault(walk[-1], []).append(path.duties)
+        self.paths = rulebook.plain_paths(bundle, tool, council)
+        self.items = {d.code: d for d in rulebook.duties(self.r)}
+        self.trie: dict[tuple, dict] = {}
+        for path in self.paths:
+            prefix: tuple = ()
+            for pair, (_, words) in zip(path.facts, path.answers):
+                node = self.trie.setdefault(prefix, {"fact": pair[0], "edges": {}})
+                node["edges"].setdefault(words, prefix + (pair,))
+                prefix = prefix + (pair,)
+            self.trie.setdefault(prefix, {"fact": None, "edges": {}})
+        self.settled: dict[tuple, list] = {}
+        self.sigs: dict[tuple, tuple] = {}
         self.lines = list(HEADER)
-        self.ids: dict[str, str] = {}
+        self.ids: dict[tuple, str] = {}
         self.count = 0
 
     def new_id(self) -> str:
         self.count += 1
         return f"n{self.count}"
 
+    def decided(self, prefix: tuple) -> list:
+        if prefix not in self.settled:
+            self.settled[prefix] = rulebook.settled(self.r, dict(prefix))
+        return self.settled[prefix]
+
+    def delta(self, prefix: tuple, child: tuple) -> tuple:
+        before = set(self.decided(prefix))
+        return tuple(c for c in self.decided(child) if c not in before)
+
+    def sig(self, prefix: tuple) -> tuple:
+        """What follows a step: its question, and per answer the duties settled and what follows."""
+        if prefix not in self.sigs:
+            node = self.trie[prefix]
+            if node["fact"] is None:
+                self.sigs[prefix] = ("end",)
+            else:
+                self.sigs[prefix] = (node["fact"], tuple((label, self.delta(prefix, child), self.sig(child))
+                                                         for label, child in node["edges"].items()))
+        return self.sigs[prefix]
+
     def tip(self, cites, none: str) -> str:
         return "Policy paragraph: " + rulebook.cite_label(self.bundle, cites[0]) if cites else none
 
-    def duties_box(self, items, box: str = "") -> str:
-        box = box or self.new_id()
+    def duties_box(self, codes) -> str:
+        box = self.new_id()
+        items = [self.items[c] for c in codes]
         text = [f"Adds {rulebook.duty_counts(items)}:"]
         for d in items:
             if d.covered:
@@ -114,80 +147,41 @@ class _Drawing:
                                              tooltip=self.tip(cites, "Policy paragraph: none")))
         return box
 
-    def one_way_on(self, node) -> list:
-        """The single route of a routing-only step that always goes on to another step, if so."""
-        routes = rulebook.live_routes(self.r, node)
-        if (not node.ask and not rulebook.duties(self.r, node) and len(routes) == 1
-                and rulebook.static(routes[0].when, self.r.profile) is True and routes[0].goto != END):
-            return routes
-        return []
-
-    def passes(self, name: str) -> str:
-        """A routing-only step with one way on and no duties is drawn as its target."""
-        only = self.one_way_on(self.r.tree.nodes[name])
-        return only[0].goto if only and not rulebook.duties(self.r, only[0]) else ""
-
-    def node_id(self, name: str) -> str:
-        seen = set()
-        while self.passes(name) and name not in seen:
-            seen.add(name)
-            name = self.passes(name)
-        if name not in self.ids:
-            self.ids[name] = self.new_id()
-        return self.ids[name]
-
     def edge(self, a: str, b: str, label: str = "") -> None:
         self.lines.append(f"{a} -> {b} " + _attrs(label=_wrap(label, 30) if label else ""))
 
-    def step(self, name: str) -> None:
-        """One step of the tree: its question (or check), the duties it adds, its branches."""
-        node = self.r.tree.nodes[name]
-        me = self.node_id(name)
-        only = self.one_way_on(node)
-        if only:  # a routing-only step with one way on: drawn as the duties that way adds
-            self.duties_box(rulebook.duties(self.r, only[0], rulebook.route_cites(self.r, only[0])), me)
-            self.edge(me, self.node_id(only[0].goto))
-            return
-        if node.ask:
-            fact = rulebook.fact_of(self.r, node.ask)
-            cites = self.r.profile.question_cite.get(fact.name, ())
-            label, fill = _wrap(fact.question), FILL["ask"]
-            href, tip = _href(self.bundle, cites, self.base), self.tip(cites, "No paragraph cited")
-        else:
-            label, fill, href, tip = "Check the answers so far", FILL["check"], "", "A check of earlier answers"
-        added = rulebook.duties(self.r, node)
-        box = self.duties_box(added, me) if added else ""  # duties added on reaching this step come first
-        me = self.new_id() if added else me
-        self.lines.append(f"{me} " + _attrs(label=label, fillcolor=fill, URL=href, tooltip=tip))
-        if box:
-            self.edge(box, me)
-        for option in rulebook.branches(self.r, node):
-            self.branch(name, node, me, option)
+    def outcome(self) -> str:
+        if ("end",) not in self.ids:
+            end = self.ids[("end",)] = self.new_id()
+            outcomes = [p.duties for p in self.paths]
+            cites = [c for duties in outcomes[:1] for d in duties for c in d[2]]
+            self.lines.append(f"{end} " + _attrs(
+                label=f"Outcome: every duty on the way\n{_counts_range(outcomes)}" if outcomes else "Outcome",
+                shape="oval", fillcolor=FILL["end"], color="#2e7d32", URL=_href(self.bundle, cites, self.base),
+                tooltip=self.tip(cites, "Outcome")))
+        return self.ids[("end",)]
 
-    def branch(self, name: str, node, me: str, option) -> None:
-        """One answer's edge out of a step: through the duties it adds, to the next step or an outcome."""
-        route = option.route
-        label = option.label if option.answers or option.label not in ("Always",) else ""
-        label = label[3:] if label.startswith("If ") else label
-        if label.startswith("the answer is "):  # an answer to the question in this box
-            label = label[len("the answer is "):]
-        items = rulebook.duties(self.r, route, rulebook.route_cites(self.r, route))
-        here = me
-        if items:
-            box = self.duties_box(items)
-            self.edge(here, box, label)
-            here, label = box, ""
-        if route.goto != END:
-            self.edge(here, self.node_id(route.goto), label)
-            return
-        outcomes = self.ends.get((name, node.routes.index(route)), [])
-        cites = [c for duties in outcomes[:1] for d in duties for c in d[2]]
-        end = self.new_id()
-        self.lines.append(f"{end} " + _attrs(
-            label=f"Outcome\n{_counts_range(outcomes)}" if outcomes else "Outcome",
-            shape="oval", fillcolor=FILL["end"], color="#2e7d32", URL=_href(self.bundle, cites, self.base),
-            tooltip=self.tip(cites, "Outcome")))
-        self.edge(here, end, label)
+    def step(self, sig: tuple) -> str:
+        """A question box (drawn once per distinct step) and its answers' edges."""
+        if sig == ("end",):
+            return self.outcome()
+        if sig in self.ids:
+            return self.ids[sig]
+        me = self.ids[sig] = self.new_id()
+        fact = rulebook.fact_of(self.r, sig[0])
+        cites = self.r.profile.question_cite.get(fact.name, ())
+        self.lines.append(f"{me} " + _attrs(label=_wrap(fact.question), fillcolor=FILL["ask"],
+                                            URL=_href(self.bundle, cites, self.base),
+                                            tooltip=self.tip(cites, "No paragraph cited")))
+        for label, delta, after in sig[1]:
+            target = self.step(after)
+            if delta:
+                box = self.duties_box(delta)
+                self.edge(me, box, label)
+                self.edge(box, target)
+            else:
+                self.edge(me, target, label)
+        return me
 
 
 def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
@@ -195,11 +189,11 @@ def dot_source(bundle: Bundle, tool: str, council: str, base: str) -> str:
     start = drawing.new_id()
     drawing.lines.append(f"{start} " + _attrs(label=f"Start: {drawing.r.tree.title}", shape="oval",
                                               fillcolor="#c5cae9"))
-    drawing.edge(start, drawing.node_id(drawing.r.tree.start))
-    order, _ = outline._graph(drawing.r)
-    for name in order:
-        if not drawing.passes(name):
-            drawing.step(name)
+    first = drawing.decided(())
+    here = drawing.duties_box(first) if first else start
+    if first:
+        drawing.edge(start, here)
+    drawing.edge(here, drawing.step(drawing.sig(())))
     drawing.lines.append("}")
     return "\n".join(drawing.lines) + "\n"
 

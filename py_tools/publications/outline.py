@@ -1,10 +1,11 @@
-"""The whole tree for one council as a plain-language outline: for `explain`, the tool
+"""The rules of one tool for one council as a plain-language outline: for `explain`, the tool
 pages (the no-JavaScript fallback) and the rules pages.
 
-Each question in its own words, each branch as "If yes → …", each duty as Must / Should /
-May / For information with its policy paragraph, gaps in words. A step reached from more
-than one place is written once, as its own lettered part, and referred to by name.
-No fact name or action code appears in the text.
+Part A lists the questions in the tool's order, each with when it is asked and what its answer
+decides; part B lists every duty the council's rules can give (Must / Should / May / For
+information, or a gap "not covered") with its policy paragraph and, in words, the council's
+own condition for it ("When: …"); part C says what "I don't know" does. No fact name or action
+code appears in the text.
 """
 from __future__ import annotations
 
@@ -12,97 +13,78 @@ from dataclasses import dataclass
 from html import escape
 
 from . import rulebook
-from py_tools.engine.model import END, Bundle
+from py_tools.engine import engine
+from py_tools.engine.model import Bundle
 from .rulebook import DUTY_WORDS
 
 
 @dataclass(frozen=True)
 class Line:
     depth: int
-    kind: str  # part | ask | check | note | duty | gap | branch | goto | end
+    kind: str  # part | ask | note | duty | gap | when
     text: str
     cite: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     duty: str = ""
-    part: str = ""  # the letter of the part a `part` or `goto` line names
+    part: str = ""  # the letter of a `part` line
 
 
-def _graph(r) -> tuple[list[str], dict[str, int]]:
-    """Nodes reachable for this council (in walk order) and how many routes lead to each."""
-    order, incoming = [], {}
-    stack = [r.tree.start]
-    while stack:
-        name = stack.pop(0)
-        if name in order or name == END:
-            continue
-        order.append(name)
-        for route in rulebook.live_routes(r, r.tree.nodes[name]):
-            if route.goto != END:
-                incoming[route.goto] = incoming.get(route.goto, 0) + 1
-                stack.append(route.goto)
-    return order, incoming
+def _question_lines(r) -> list[Line]:
+    out = [Line(0, "part", f"Part A: {r.tree.title}: the questions, in order", part="A")]
+    asked = rulebook.questions(r)
+    if not asked:
+        out.append(Line(1, "note", "No questions are asked: the outcome below is the same for every case."))
+    for question in asked:
+        fact = rulebook.fact_of(r, question.fact)
+        out.append(Line(1, "ask", fact.question, tuple(r.profile.question_cite.get(fact.name, ()))))
+        options = ", ".join(label for _, label in rulebook.answer_domain(r, fact))
+        out.append(Line(2, "note", f"Answers: {options}."))
+        if question.only_if is not None:
+            words = rulebook.describe(r, question.only_if)
+            out.append(Line(2, "note", f"Asked only when {words}."))
+        decides = [d.title for d in rulebook.readers_of(r, fact.name)]
+        out.append(Line(2, "note", "Asked when its answer can still decide: " + "; ".join(decides) + "."
+                        if decides else "Asked to know whether a later question arises."))
+    return out
+
+
+def _duty_lines(r) -> list[Line]:
+    out = [Line(0, "part", "Part B: What the tool says, and when", part="B")]
+    for d in rulebook.duties(r):
+        if d.covered:
+            out.append(Line(1, "duty", d.text, d.cite, (), d.duty))
+        else:
+            out.append(Line(1, "gap", d.text, (), d.related, "info"))
+        out.append(Line(2, "when", rulebook.when_words(r, d)))
+        if d.permission:
+            out.append(Line(2, "note", "If an answer this reads is “I don't know”, the tool does not allow "
+                                       "this: it says what to find out first."))
+    return out
+
+
+def _unsure_lines(r) -> list[Line]:
+    unsure = [q for q in rulebook.questions(r) if rulebook.fact_of(r, q.fact).if_unknown]
+    help_ = rulebook.unsure_duty(r)
+    if not unsure or help_ is None:
+        return []
+    out = [Line(0, "part", "Part C: If an answer is “I don't know”", part="C"),
+           Line(1, "note", "The outcome names the questions answered “I don't know” and takes the "
+                           "protective side: a duty the answer could bring is shown; nothing the answer "
+                           "would allow is.")]
+    for question in unsure:
+        fact = rulebook.fact_of(r, question.fact)
+        protective = engine.answer_label(fact, fact.if_unknown)
+        out.append(Line(1, "note", f"“{fact.question}” “I don't know” counts as {protective} for a duty."))
+    if help_.covered:
+        out.append(Line(1, "duty", help_.text, help_.cite, (), help_.duty))
+    else:
+        out.append(Line(1, "gap", help_.text, (), help_.related, "info"))
+    return out
 
 
 def lines(bundle: Bundle, tool: str, council: str) -> list[Line]:
     r = rulebook.reader(bundle, tool, council)
-    order, incoming = _graph(r)
-    shared = [n for n in order if incoming.get(n, 0) > 1 and n != r.tree.start]
-    letters = {name: chr(ord("B") + i) for i, name in enumerate(shared)}
-    out: list[Line] = []
-
-    def duty_lines(items, depth):
-        for d in items:
-            if d.covered:
-                out.append(Line(depth, "duty", d.text, d.cite, (), d.duty))
-            else:
-                out.append(Line(depth, "gap", d.text, (), d.related, "info"))
-
-    def follow(goto: str, depth: int):
-        if goto == END:
-            out.append(Line(depth, "end", "End of the questions: the outcome is every duty above on this path."))
-        elif goto in letters:
-            out.append(Line(depth, "goto", f"Then go to part {letters[goto]}, "
-                                           f"“{rulebook.step_name(r, r.tree.nodes[goto])}”, below.",
-                            part=letters[goto]))
-        else:
-            node_lines(goto, depth)
-
-    def node_lines(name: str, depth: int):
-        node = r.tree.nodes[name]
-        added = rulebook.duties(r, node)
-        if node.ask:
-            fact = rulebook.fact_of(r, node.ask)
-            out.append(Line(depth, "ask", fact.question, tuple(r.profile.question_cite.get(fact.name, ()))))
-            if added:
-                out.append(Line(depth + 1, "note", "Whatever the answer:"))
-                duty_lines(added, depth + 2)
-        else:
-            duty_lines(added, depth)
-        options = rulebook.branches(r, node)
-        if len(options) == 1 and not options[0].answers:
-            route = options[0].route
-            duty_lines(rulebook.duties(r, route, rulebook.route_cites(r, route)), depth)
-            follow(route.goto, depth)
-            return
-        if not node.ask:
-            out.append(Line(depth, "check", "Then, depending on the answers so far:"))
-        for option in options:
-            if option.answers:
-                text = f"If {option.label[0].lower() + option.label[1:]} →"
-            else:
-                text = option.label + " →"
-            out.append(Line(depth + 1, "branch", text))
-            route = option.route
-            duty_lines(rulebook.duties(r, route, rulebook.route_cites(r, route)), depth + 2)
-            follow(route.goto, depth + 2)
-
-    out.append(Line(0, "part", f"Part A: {r.tree.title}", part="A"))
-    node_lines(r.tree.start, 1)
-    for name in shared:
-        out.append(Line(0, "part", f"Part {letters[name]}: {rulebook.step_name(r, r.tree.nodes[name])}",
-                        part=letters[name]))
-        node_lines(name, 1)
-    return out
+    return _question_lines(r) + _duty_lines(r) + _unsure_lines(r)
 
 
 def _cites_text(bundle: Bundle, cites) -> str:
@@ -150,12 +132,8 @@ def _item_html(bundle: Bundle, line: Line, base: str, uid: str) -> str:
         related = (f' <span class="da-ol__cite">(related reading, not the duty: '
                    f'{_links(bundle, line.related, base)})</span>' if line.related else "")
         return f'<span class="da-ol__gap"><strong>Not covered:</strong> {escape(line.text)}</span>{related}'
-    if line.kind == "goto":
-        return f'<a href="#{uid}-part-{line.part.lower()}" class="da-ol__goto">{escape(line.text)}</a>'
-    if line.kind == "branch":
-        return f'<strong class="da-ol__branch">{escape(line.text)}</strong>'
-    if line.kind == "end":
-        return f'<em class="da-ol__end">{escape(line.text)}</em>'
+    if line.kind == "when":
+        return f'<em class="da-ol__when">{escape(line.text)}</em>'
     return escape(line.text)
 
 

@@ -2,10 +2,9 @@
 outline, the flowchart, the sign-off sheet and `changes`.
 
 Everything here comes from the rule data generically: the questions and their answers are
-the engine's own option lists (so an added answer, such as "I don't know", appears by
-itself), the branches are the tree's routes, the duties are the council's profile with the
-engine's formatting. No fact name or action code is ever part of the text produced.
-CPython and Pyodide alike (pure, stdlib only), though only the build and the CLI use it.
+the engine's own option lists, each duty is the council's profile with the engine's
+formatting, and each "when" is the council's own condition in words. No fact name or action
+code is ever part of the text produced.
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 
 from py_tools.engine import engine
 from py_tools.rules import paths
-from py_tools.engine.model import END, UNKNOWN, Bundle, Condition, Node, Route, Tree, ToolProfile
+from py_tools.engine.model import Bundle, Condition, Question, ToolProfile, Tree
 
 DUTY_WORDS = {"must": "Must", "should": "Should", "may": "May", "info": "For information"}
 
@@ -26,13 +25,9 @@ class Duty:
     related: tuple[str, ...] = ()
     covered: bool = True
     title: str = ""  # the tool's neutral title of the action (short, for the flowchart)
-
-
-@dataclass(frozen=True)
-class Branch:
-    label: str  # "Yes", "No or I don't know", "a score of 14 to 24", or a plain condition
-    route: Route
-    answers: tuple[str, ...] = ()  # answer labels taking this branch (empty: a condition)
+    code: str = ""  # the action it is about (never shown)
+    when: Condition | None = None  # the council's condition for it (None: every path)
+    permission: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,32 +60,35 @@ def cite_label(bundle: Bundle, cite: str) -> str:
 
 # --- duties ----------------------------------------------------------------------------
 
-def duty_of(r: Reader, code: str, required: bool, extra_cite: tuple = ()) -> Duty | None:
-    """What adding `code` means for this council, as the engine words it."""
-    action = r.profile.actions.get(code)
-    title = r.tree.actions.get(code, "")
-    if action is None:
-        if not required:
-            return None
-        gap = r.profile.not_covered.get(code)
-        neutral = title or "this"
-        text = gap.text if gap and gap.text else \
-            f"{r.council.short}'s documents do not cover this: {neutral[0].lower() + neutral[1:]}."
-        return Duty("info", fill(text, r.profile), (), tuple(gap.related) if gap else (), False, title)
-    cite = tuple(action.cite) + tuple(c for c in extra_cite if c not in action.cite)
-    return Duty(action.duty, fill(action.text, r.profile), cite, (), True, title)
+def duties(r: Reader) -> list[Duty]:
+    """Every item this council's rules can give, in the catalogue's order, with its condition."""
+    out = []
+    for code, kind, cond, strict in engine.rules(r.tree, r.profile):
+        title = r.tree.actions.get(code, "")
+        when = None if cond.op == "always" else cond
+        if kind == "action":
+            action = r.profile.actions[code]
+            cite = tuple(dict.fromkeys(tuple(action.cite) + tuple(
+                c for v in engine.values_used(cond) if v in r.profile.values for c in r.profile.values[v].cite)))
+            out.append(Duty(action.duty, fill(action.text, r.profile), cite, (), True, title, code, when, strict))
+            continue
+        item = engine.item_for(engine.Case(r.bundle, r.tree, r.profile, {}), r.council, code, kind, [])
+        out.append(Duty("info", item["text"], (), tuple(item["related"]), False, title, code, when))
+    return out
 
 
-def duties(r: Reader, step, extra_cite: tuple = ()) -> list[Duty]:
-    """The duties a node or a route adds, in the order the engine adds them."""
-    out = [duty_of(r, code, True, extra_cite) for code in step.add]
-    out += [duty_of(r, code, False, extra_cite) for code in step.add_if_stated]
-    return [d for d in out if d is not None]
-
-
-def route_cites(r: Reader, route: Route) -> tuple:
-    return tuple(c for v in engine.values_used(route.when) if v in r.profile.values
-                 for c in r.profile.values[v].cite)
+def unsure_duty(r: Reader) -> Duty | None:
+    """What the outcome adds when an answer is "I don't know" (None: no question accepts it)."""
+    facts = [fact_of(r, q.fact) for q in r.tree.questions]
+    if not any(f.if_unknown for f in facts if f.name in asked_facts(r)):
+        return None
+    profile = r.profile
+    kind = ("action" if engine.ASK_WHEN_UNSURE in profile.actions else
+            "not_reviewed" if engine.ASK_WHEN_UNSURE in profile.not_reviewed else "gap")
+    item = engine.item_for(engine.Case(r.bundle, r.tree, profile, {}), r.council, engine.ASK_WHEN_UNSURE,
+                           kind, [])
+    return Duty(item["duty"], item["text"], tuple(item["cite"]), tuple(item["related"]), kind == "action",
+                r.tree.actions.get(engine.ASK_WHEN_UNSURE, ""), engine.ASK_WHEN_UNSURE)
 
 
 # --- questions and answers ---------------------------------------------------------------
@@ -120,139 +118,69 @@ def answer_words(r: Reader, fact_name: str, value) -> str:
     return engine.answer_label(fact, value)
 
 
-def static(cond: Condition | None, profile: ToolProfile):
-    """True/False where a condition depends only on the council's data; None otherwise."""
-    if cond is None:
-        return True
-    if cond.op == "council_states":
-        return cond.key in profile.values or cond.key in profile.actions
-    if cond.op in ("all", "any"):
-        parts = [static(p, profile) for p in cond.parts]
-        if cond.op == "all":
-            return False if False in parts else (True if all(x is True for x in parts) else None)
-        return True if True in parts else (False if all(x is False for x in parts) else None)
-    if cond.op == "not":
-        inner = static(cond.parts[0], profile)
-        return None if inner is None else not inner
-    return None
+def readers_of(r: Reader, fact: str) -> list[Duty]:
+    """The items whose condition reads this question's answer."""
+    return [d for d in duties(r) if d.when is not None and fact in engine.facts_in(d.when, r.profile)]
 
 
-def live_routes(r: Reader, node: Node) -> list[Route]:
-    """The routes this council's data leaves open, in order (stops at one that always holds)."""
-    out = []
-    for route in node.routes:
-        known = static(route.when, r.profile)
-        if known is False:
-            continue
-        out.append(route)
-        if known is True:
-            break
-    return out
+def asked_facts(r: Reader) -> list[str]:
+    """The questions this council's rules can ask, in the tool's order: read by a condition of
+    its rules, or the gate (`only_if`) of such a question."""
+    read = {f for d in duties(r) if d.when is not None for f in engine.facts_in(d.when, r.profile)}
+    out = [q.fact for q in r.tree.questions if q.fact in read]
+    for q in r.tree.questions:
+        if q.fact in out and q.only_if is not None:
+            read |= set(engine.facts_in(q.only_if))
+    return [q.fact for q in r.tree.questions if q.fact in read]
 
 
-def _joined(labels: list[str]) -> str:
+def questions(r: Reader) -> list[Question]:
+    asked = asked_facts(r)
+    return [q for q in r.tree.questions if q.fact in asked]
+
+
+# --- conditions in words ---------------------------------------------------------------------
+
+def _joined(labels: list[str], word: str = "or") -> str:
     if len(labels) <= 1:
         return "".join(labels)
-    return ", ".join(labels[:-1]) + " or " + labels[-1]
+    return ", ".join(labels[:-1]) + f" {word} " + labels[-1]
 
 
-def describe(r: Reader, cond: Condition | None, here: str = "") -> str:
-    """A condition in words: the question and the answer, never the fact's name. `here`:
-    the fact just asked, whose answers are named without repeating the question."""
-    if cond is None:
-        return "in every other case"
+def _leaf_words(r: Reader, cond: Condition) -> str:
+    fact = fact_of(r, cond.fact)
+    asked = f"“{fact.question}”"
+    if cond.op == "is":
+        return f"{asked} {answer_words(r, fact.name, cond.value)}"
+    if cond.op == "in":
+        return f"{asked} {_joined([answer_words(r, fact.name, v) for v in cond.values])}"
+    value = r.profile.values.get(cond.council_value)
+    if value is None:
+        return f"{asked} reaches a number the council's documents do not state"
+    return f"{asked} {value.value} or more" if cond.op == "at_least" else f"{asked} below {value.value}"
+
+
+def describe(r: Reader, cond: Condition | None, top: bool = True) -> str:
+    """A condition in words: each question with its answer, never the fact's name."""
+    if cond is None or cond.op == "always":
+        return "on every path"
     op = cond.op
     if op in ("all", "any"):
-        parts = [p for p in cond.parts if static(p, r.profile) is None]
-        words = [describe(r, p, here) for p in parts]
-        return (" and " if op == "all" else " or ").join(words) if words else "always"
+        words = _joined([describe(r, p, False) for p in cond.parts], "and" if op == "all" else "or")
+        return words if top else f"({words})"
     if op == "not":
-        return "not (" + describe(r, cond.parts[0], here) + ")"
-    if op == "council_states":
-        return "the council's documents say so"
-    fact = fact_of(r, cond.fact)
-    if fact.name == here and op in ("is", "in"):
-        values = [cond.value] if op == "is" else list(cond.values)
-        return "the answer is " + _joined([answer_words(r, fact.name, v) for v in values])
-    asked = f"the answer to “{fact.question}”"
-    if op == "is":
-        return f"{asked} is {answer_words(r, fact.name, cond.value)}"
-    if op == "in":
-        return f"{asked} is {_joined([answer_words(r, fact.name, v) for v in cond.values])}"
-    if cond.council_value:
-        value = r.profile.values.get(cond.council_value)
-        number = value.value if value else None
-    else:
-        number = cond.number
-    if number is None:
-        return f"{asked} reaches a number the council's documents do not state"
-    return f"{asked} is {number} or more" if op == "at_least" else f"{asked} is below {number}"
+        return f"not {describe(r, cond.parts[0], False)}"
+    if op == "applies":
+        return f"the tool says “{r.tree.actions.get(cond.key, cond.key)}”"
+    return _leaf_words(r, cond)
 
 
-def _uses_only(cond: Condition | None, fact: str) -> bool:
-    if cond is None or cond.op == "council_states":
-        return True
-    if cond.op in ("all", "any", "not"):
-        return all(_uses_only(p, fact) for p in cond.parts)
-    return cond.fact == fact
-
-
-def branches(r: Reader, node: Node) -> list[Branch]:
-    """The ways out of a node, labelled by the answers that take them where they can be."""
-    routes = live_routes(r, node)
-    if node.ask and all(_uses_only(route.when, node.ask) for route in routes):
-        fact = fact_of(r, node.ask)
-        taken: dict[int, list[str]] = {}
-        for value, label in answer_domain(r, fact):
-            # "I don't know" routes as the fact's protective answer, as the engine routes it
-            routed = fact.if_unknown if value == UNKNOWN and fact.if_unknown else value
-            for i, route in enumerate(routes):
-                if route.when is None or engine.holds(route.when, {fact.name: routed}, r.profile):
-                    taken.setdefault(i, []).append(label)
-                    break
-        return [Branch(_joined(taken[i])[0].upper() + _joined(taken[i])[1:], routes[i], tuple(taken[i]))
-                for i in sorted(taken)]
-    out = []
-    for i, route in enumerate(routes):
-        if route.when is None or static(route.when, r.profile) is True:
-            label = "Otherwise" if i else "Always"
-        else:
-            label = "If " + describe(r, route.when, node.ask)
-        out.append(Branch(label, route))
-    return out
-
-
-def step_name(r: Reader, node: Node) -> str:
-    """How a node is named to a reader: its question, or what it checks."""
-    seen = set()
-    while not node.ask and node.name not in seen:
-        seen.add(node.name)
-        routes = live_routes(r, node)
-        if len(routes) != 1 or routes[0].goto == END or static(routes[0].when, r.profile) is not True:
-            break
-        node = r.tree.nodes[routes[0].goto]
-    if node.ask:
-        return fact_of(r, node.ask).question
-    return "Check the answers so far"
-
-
-# --- the walk the engine makes, for one set of answers ---------------------------------------
-
-def trace(r: Reader, facts: dict) -> list[tuple[str, int]]:
-    """(node name, index of the route taken) along the engine's walk for complete facts."""
-    answers = {}
-    out = []
-    name = r.tree.start
-    for _ in range(engine.MAX_STEPS):
-        node = r.tree.nodes[name]
-        if node.ask:
-            answers[node.ask] = engine.parse_answer(fact_of(r, node.ask), facts[node.ask])
-        route = engine._route(node, answers, r.profile)
-        out.append((name, node.routes.index(route)))
-        if route.goto == END:
-            return out
-        name = route.goto
-    raise engine.RuleError(f"{r.tree.where}: more than {engine.MAX_STEPS} steps")
+def when_words(r: Reader, duty: Duty) -> str:
+    """"When: …" for an item, in the council's own condition."""
+    if duty.when is None:
+        return "On every path."
+    words = describe(r, duty.when)
+    return f"When: {words[0].upper() + words[1:]}."
 
 
 # --- every path, in words --------------------------------------------------------------------
@@ -264,6 +192,7 @@ class PlainPath:
     answers: tuple[tuple[str, str], ...]  # (question, answer in words)
     duties: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]  # (duty, text, cite, related)
     facts: tuple = ()  # (fact, value) pairs, for replaying
+    about: tuple[str, ...] = ()  # the action each duty is about, in the same order
 
 
 def plain_paths(bundle: Bundle, tool: str, council: str) -> list[PlainPath]:
@@ -281,8 +210,16 @@ def plain_paths(bundle: Bundle, tool: str, council: str) -> list[PlainPath]:
         duties_ = tuple((a["duty"], a["text"], tuple(a["cite"]), tuple(a["related"]))
                         for a in path.outcome["actions"])
         out.append(PlainPath(tool, council, tuple(answers), duties_,
-                             tuple((a.fact, a.value) for a in path.answers)))
+                             tuple((a.fact, a.value) for a in path.answers),
+                             tuple(a["about"] for a in path.outcome["actions"])))
     return out
+
+
+def settled(r: Reader, facts: dict) -> list[str]:
+    """The items already decided to show once these answers are given (for the flowchart)."""
+    case = engine.Case(r.bundle, r.tree, r.profile, dict(facts))
+    return [code for code, _, cond, strict in engine.rules(r.tree, r.profile)
+            if engine.value(cond, case, strict) is True]
 
 
 def duty_counts(duties_) -> str:
@@ -293,3 +230,4 @@ def duty_counts(duties_) -> str:
         counts[key] = counts.get(key, 0) + 1
     parts = [f"{counts[k]} {DUTY_WORDS[k].lower()}" for k in DUTY_WORDS if counts.get(k)]
     return ", ".join(parts) if parts else "no duties"
+

@@ -70,8 +70,9 @@ def _plain_refs(bundle: Bundle, duty) -> str:
 def signoff_html(bundle: Bundle, council: str, base: str, rules_pages: dict[str, str]) -> str:
     """`rules_pages`: tool -> href of its rules page (outline and flowchart) from this page.
 
-    Per tool: each duty the tool can give, in full and numbered, then every path (its
-    answers and the numbered duties of its outcome with their paragraphs), then a signing box.
+    Per tool: each duty the tool can give, in full and numbered, with the council's own
+    condition for it ("When: …"), then every path (its answers and the numbered duties of its
+    outcome with their paragraphs), then a signing box.
     """
     c = bundle.councils[council]
     out = [f'<div class="da-so" data-signoff="{escape(council)}">',
@@ -85,10 +86,14 @@ def signoff_html(bundle: Bundle, council: str, base: str, rules_pages: dict[str,
     out.append(f'<nav class="da-so__toc" aria-label="Tools on this sheet"><ul>{toc}</ul></nav>')
     for tool, tree in bundle.trees.items():
         found = rulebook.plain_paths(bundle, tool, council)
+        r = rulebook.reader(bundle, tool, council)
+        items = {d.code: d for d in rulebook.duties(r)}
         numbers: dict = {}
+        about: dict = {}
         for path in found:
-            for duty in path.duties:
+            for duty, code in zip(path.duties, path.about):
                 numbers.setdefault(duty, len(numbers) + 1)
+                about.setdefault(duty, code)
         uid = f"signoff-{escape(tool)}"
         out.append(f'<section class="da-so__tool" data-signoff-tool="{escape(tool)}">'
                    f'<h2 id="{uid}">{escape(tree.title)}</h2>'
@@ -98,8 +103,11 @@ def signoff_html(bundle: Bundle, council: str, base: str, rules_pages: dict[str,
                    f'the tool decides</a>.</p>'
                    f'<h3 id="{uid}-duties">What the tool can say to do, in full</h3><ol class="da-so__duties">')
         for duty, n in numbers.items():
+            item = items.get(about[duty])
+            when = (f' <span class="da-so__when" data-when>{escape(rulebook.when_words(r, item))}</span>'
+                    if item else "")
             out.append(f'<li id="{uid}-d{n}" class="da-so__duty da-so__duty--{duty[0]}"><strong>'
-                       f'{_words(duty)}:</strong> {escape(duty[1])}{_refs(bundle, duty, base)}</li>')
+                       f'{_words(duty)}:</strong> {escape(duty[1])}{_refs(bundle, duty, base)}{when}</li>')
         out.append(f'</ol><h3 id="{uid}-paths">Every path</h3><ol class="da-so__paths">')
         for i, path in enumerate(found, 1):
             answers = "".join(f"<li>{escape(q)} <strong>{escape(a)}</strong></li>" for q, a in path.answers) \

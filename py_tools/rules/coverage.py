@@ -2,7 +2,10 @@
 by a rule of that council or set aside in the council's `coverage.yaml` with a reason.
 
 A duty sentence is a sentence of a policy page with a duty word (must, will, shall, should,
-need to, required, duty, expected to, all cases, ensure, always, never, obliged, have to).
+need to, required, duty, expected to, all cases, ensure, always, never, obliged, have to), or
+an instruction without one: a sentence, list item or step that opens with a verb telling the
+reader what to do ("Carry out…", "See…", "Keep…"), also after a leading clause ("If you feel
+upset…, seek support…").
 It is **used** when an action or value of one of the council's profiles cites the paragraph
 or heading it stands under and quotes its words (a quote may join fragments with " … "; each fragment of 20 or
 more characters is looked for, whitespace, quote style and dashes ignored). It is **set
@@ -28,6 +31,38 @@ from py_tools.engine.model import Bundle, Council
 DUTY_WORDS = re.compile(
     r"\b(must|will|shall|should|needs? to|required|requires?|duty|duties|(?:are|is) expected to|"
     r"all cases|ensure|always|never|obliged|ha(?:ve|s) to)\b", re.IGNORECASE)
+# An instruction with no duty word: a sentence (or a list item or step) that opens with a verb
+# telling the reader what to do ("Carry out immediate safety measures…", "See the safeguarding
+# pages…", "Keep IDVA informed…"), possibly after a leading clause ("If you feel upset…, seek
+# support…"; "With consent of the resident, submit a referral…"). The verbs are plain English,
+# the same for every council's documents.
+INSTRUCTION_VERBS = frozenset("""
+    agree apply arrange ascertain ask assess attend avoid be believe call carry check collate
+    complete confirm consider consult contact continue create discuss do document email encourage
+    escalate explain explore find flag follow get give help highlight identify inform invite keep
+    leave let listen look make meet note notify offer phone present provide raise read reassure
+    record refer remember remind report request research respond review see seek send share
+    signpost speak stay submit take talk tell try update use validate visit volunteer write
+""".split())
+_LEAD_CLAUSE = re.compile(r"^(?:if|when|where|once|before|after|while|whilst|unless|with|without|"
+                          r"in|for|during|throughout|on)\b[^,]{0,120},\s*", re.IGNORECASE)
+_NOT_A_VERB_AFTER = frozenset({"of", "for", "and", "or", "is", "are", "was", "were", "will", "can",
+                               "may", "should", "must", "has", "have", "to", "details", "from"})
+
+
+def is_instruction(sentence: str) -> bool:
+    """Does the sentence tell the reader to do something, without a duty word? (Not a question
+    to ask oneself, a note of the page's own, or a contact line such as "Call 0808 …".)"""
+    if sentence.rstrip().endswith("?") or sentence.lstrip().startswith("!!!"):
+        return False
+    text = _LEAD_CLAUSE.sub("", re.sub(r"^[^A-Za-z]+", "", sentence))
+    match = re.match(r"([A-Za-z']+)\s+(\S+)", text)
+    if not match or match.group(1).lower() not in INSTRUCTION_VERBS:
+        return False
+    after = match.group(2)
+    if after[0].isdigit() or "@" in after or after.lower().startswith(("www.", "http")):
+        return False  # a phone number, an email or web address: contact details, not a step
+    return after.lower().strip(".,;:") not in _NOT_A_VERB_AFTER
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(\"'\u201c\u2018])")
 _PARA = re.compile(r"^\s*\[[^\]]*\]\(#[^)]*\)\{:\s*#([a-z0-9\-]+)[^}]*\}\s*")
 _HEADING = re.compile(r"^(#+)\s+(.*?)\s*(?:\{:?\s*#([a-z0-9\-]+)[^}]*\})?\s*$")
@@ -144,7 +179,7 @@ def page_sentences(page: Path, href: str) -> list[DutySentence]:
         for cell in cells:
             for sentence in _SENTENCE_END.split(_clean(cell)):
                 sentence = sentence.strip()
-                if len(squash(sentence)) >= 3 and DUTY_WORDS.search(sentence):
+                if len(squash(sentence)) >= 3 and (DUTY_WORDS.search(sentence) or is_instruction(sentence)):
                     found.append(DutySentence(href, number, scope[0] if scope else "", scope, sentence))
     return found
 

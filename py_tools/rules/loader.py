@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from . import schema
-from py_tools.engine.model import (END, TOOLS, ActionDef, Bundle, Condition, Council, Document, Fact, Node,
-                                  NotCovered, Option, Route, ToolProfile, Tree, Value)
+from py_tools.engine.model import (ALWAYS, TOOLS, ActionDef, Bundle, Condition, Council, Document, Fact,
+                                  NotCovered, Option, Question, ToolProfile, Tree, Value)
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES = ROOT / "decision_trees"
@@ -159,20 +159,24 @@ def load_facts(path: Path) -> dict[str, Fact]:
     return {name: _fact(f, name, value, f.data.key_lines[name]) for name, value in f.data.items()}
 
 
-# --- trees -------------------------------------------------------------------------
+# --- conditions --------------------------------------------------------------------
 
 FACT_TESTS = ("is", "in", "at_least", "below")
 
 
-def _condition(f: _File, data: _Map) -> Condition:
+def _condition(f: _File, data) -> Condition:
+    """A condition as the schema allows it: `always`, a test of a fact's answer, `applies`
+    (another action of the same council applies), all, any or not."""
+    if data == "always":
+        return ALWAYS
     where = f.at(data.line)
     if "all" in data or "any" in data:
         op = "all" if "all" in data else "any"
         return Condition(op, parts=tuple(_condition(f, p) for p in data[op]), where=where)
     if "not" in data:
         return Condition("not", parts=(_condition(f, data["not"]),), where=where)
-    if "council_states" in data:
-        return Condition("council_states", key=str(data["council_states"]), where=where)
+    if "applies" in data:
+        return Condition("applies", key=str(data["applies"]), where=where)
     test = next(k for k in FACT_TESTS if k in data)
     arg, fact = data[test], str(data["fact"])
     if test == "is":
@@ -190,29 +194,28 @@ def _token(value) -> str:
     return str(value)
 
 
-def _route(f: _File, data: _Map) -> Route:
-    if "otherwise" in data:
-        target = data["otherwise"]
-        if isinstance(target, str):
-            return Route(None, target, where=f.at(data.line))
-        return Route(None, str(target["goto"]), _codes(target.get("add")),
-                     _codes(target.get("add_if_stated")), f.at(data.line))
-    return Route(_condition(f, data["when"]), str(data["goto"]), _codes(data.get("add")),
-                 _codes(data.get("add_if_stated")), f.at(data.line))
+# --- tools -------------------------------------------------------------------------
+
+def _catalogue(f: _File, data: _Map) -> tuple[dict, dict, tuple]:
+    """The action catalogue: code -> title, the conditions under which a topic arises (for a
+    council silent on it) and the actions that are permissions."""
+    titles, gaps, permissions = {}, {}, []
+    for code, body in data["actions"].items():
+        if isinstance(body, str):
+            titles[code] = body.strip()
+            continue
+        titles[code] = _text(body, "title")
+        if "arises" in body:
+            gaps[code] = _condition(f, body["arises"])
+        if body.get("permission") is True:
+            permissions.append(code)
+    return titles, gaps, tuple(permissions)
 
 
-def _node(f: _File, name: str, body: _Map, line: int) -> Node:
-    what = f"node {name!r}"
-    if name == END:
-        f.fail(line, f"{what}: {END!r} is reserved for the end of the tree")
-    routes = tuple(_route(f, r) for r in body["routes"])
-    if routes[-1].when is not None:
-        f.fail(int(routes[-1].where.rsplit(":", 1)[1]), f"{what}: the last route must be `otherwise`")
-    for r in routes[:-1]:
-        if r.when is None:
-            f.fail(int(r.where.rsplit(":", 1)[1]), f"{what}: `otherwise` must be the last route")
-    return Node(name, str(body.get("ask") or ""), _codes(body.get("add")), _codes(body.get("add_if_stated")),
-                routes, _text(body, "comment"), f.at(line))
+def _questions(f: _File, data: _Map) -> tuple[Question, ...]:
+    return tuple(Question(str(step["ask"]), _condition(f, step["only_if"]) if "only_if" in step else None,
+                          _text(step, "comment"), f.at(step.line))
+                 for step in data["questions"])
 
 
 def load_tree(path: Path) -> Tree:
@@ -220,11 +223,11 @@ def load_tree(path: Path) -> Tree:
     data = f.data
     local = data.get("facts") or _Map()
     facts = {n: _fact(f, n, v, local.key_lines[n]) for n, v in local.items()}
-    nodes = {name: _node(f, name, body, data["nodes"].key_lines[name]) for name, body in data["nodes"].items()}
-    return Tree(data["tool"], _text(data, "title"), _text(data, "summary"), _text(data, "start"), nodes,
-                facts, {code: title.strip() for code, title in data["actions"].items()},
-                f.at(data.key_lines["start"]),  # where the tree starts: errors about start point here
-                _codes(data.get("never_silent")))
+    titles, gaps, permissions = _catalogue(f, data)
+    return Tree(data["tool"], _text(data, "title"), _text(data, "summary"), _questions(f, data), facts,
+                titles, gaps, permissions,
+                f.at(data.key_lines["questions"]),  # where the questions start: errors about order point here
+                _codes(data.get("never_silent")), _text(data, "scope"), tuple(titles))
 
 
 # --- councils ----------------------------------------------------------------------
@@ -241,13 +244,20 @@ def load_profile(path: Path, council: str, tool: str) -> ToolProfile:
     values = {name: Value(name, body["value"], _codes(body["cite"]), _text(body, "quote"), f.at(line))
               for name, body, line in _entries(data, "values")}
     actions = {code: ActionDef(code, body["duty"], _text(body, "text"), _codes(body["cite"]),
-                               _text(body, "quote"), f.at(line))
+                               _text(body, "quote"), f.at(line), _when(f, body))
                for code, body, line in _entries(data, "actions")}
-    gaps = {code: NotCovered(code, _text(body, "text"), _codes(body.get("related")), f.at(line))
+    gaps = {code: NotCovered(code, _text(body, "text"), _codes(body.get("related")), f.at(line), _when(f, body))
             for code, body, line in _entries(data, "not_covered")}
-    question_cite = {fact: _codes(body["cite"]) for fact, body, _ in _entries(data, "questions")}
+    questions = _entries(data, "questions")
+    question_cite = {fact: _codes(body["cite"]) for fact, body, _ in questions}
+    hints = {fact: _text(body, "hint") for fact, body, _ in questions if "hint" in body}
     return ToolProfile(council, tool, values, actions, gaps, question_cite, f.at(1),
-                       _codes(data.get("not_reviewed")))
+                       not_reviewed=_codes(data.get("not_reviewed")), question_hint=hints)
+
+
+def _when(f: _File, body: _Map) -> Condition | None:
+    """A profile entry's own condition (`when:`), or None when it has none."""
+    return _condition(f, body["when"]) if "when" in body else None
 
 
 def load_council(folder: Path) -> Council:

@@ -29,23 +29,26 @@ class Path:
         return {a.fact: a.value for a in self.answers}
 
 
-def _conditions(tree: Tree):
+def conditions(tree: Tree, profile: ToolProfile):
+    """Every condition that decides something for this council: the tool's question gates and
+    gap conditions, the council's action and gap conditions (each part of each)."""
     def walk(cond: Condition):
         yield cond
         for part in cond.parts:
             yield from walk(part)
-    for node in tree.nodes.values():
-        for route in node.routes:
-            if route.when is not None:
-                yield from walk(route.when)
+    tops = [q.only_if for q in tree.questions] + list(tree.gaps.values())
+    tops += [a.when for a in profile.actions.values()] + [g.when for g in profile.not_covered.values()]
+    for top in tops:
+        if top is not None:
+            yield from walk(top)
 
 
 def score_ranges(tree: Tree, profile: ToolProfile, fact: Fact) -> list[tuple[int, int]]:
     cuts = {fact.min}
-    for cond in _conditions(tree):
+    for cond in conditions(tree, profile):
         if cond.fact == fact.name and cond.op in ("at_least", "below"):
             if cond.council_value and cond.council_value not in profile.values:
-                continue  # guarded by council_states; not reachable for this council
+                continue  # validation reports it
             limit = engine.council_number(profile, cond)
             if fact.min < limit <= fact.max:
                 cuts.add(limit)

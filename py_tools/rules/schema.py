@@ -143,7 +143,7 @@ def _label(kind: str, data, path: list) -> str:
         if title and how == "entry":
             labels.append(f"{title} {key!r}")
         elif title and how == "item":
-            name = (node.get("name") or node.get("service")) if isinstance(node, dict) else None
+            name = (node.get("name") or node.get("service") or node.get("ask")) if isinstance(node, dict) else None
             labels.append(f"{title} {name!r}" if isinstance(name, str) else f"{title} {key + 1}")
     return ", ".join(labels) or _documents()[path_of(kind).name]["title"]
 

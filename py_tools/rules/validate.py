@@ -8,7 +8,7 @@ import re
 
 from py_tools.engine import engine
 from . import paths
-from py_tools.engine.model import END, Bundle, Condition, Tree
+from py_tools.engine.model import Bundle, Condition, Tree
 
 PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
@@ -19,80 +19,72 @@ def _conditions(cond: Condition):
         yield from _conditions(part)
 
 
+def check_condition(bundle: Bundle, tree: Tree, cond: Condition, asked, profile=None) -> list[str]:
+    """A condition reads only facts the tool asks (`asked`), with answers those facts have;
+    numbers and `applies` only in a council's profile, naming what that profile states."""
+    errors = []
+    facts = {**bundle.facts, **tree.facts}
+    for part in _conditions(cond):
+        if part.op == "applies":
+            if profile is None:
+                errors.append(f"{part.where}: `applies` names a council's action: use it in a council profile")
+            elif part.key not in profile.actions:
+                errors.append(f"{part.where}: `applies: {part.key}`: the council states no such action")
+        if part.op not in ("is", "in", "at_least", "below"):
+            continue
+        fact = facts.get(part.fact)
+        if fact is None or part.fact not in asked:
+            errors.append(f"{part.where}: condition reads {part.fact!r}, which the tool does not ask here"
+                          if fact else f"{part.where}: condition uses unknown fact {part.fact!r}")
+            continue
+        for value in (part.values if part.op == "in" else (part.value,) if part.op == "is" else ()):
+            try:
+                engine.parse_answer(fact, value)
+            except engine.BadValue:
+                errors.append(f"{part.where}: {value!r} is not an answer to {part.fact!r} "
+                              f"(valid: {engine.valid_choices(fact)})")
+        if part.op in ("at_least", "below"):
+            if fact.type != "score":
+                errors.append(f"{part.where}: {part.op!r} needs a score fact, not {part.fact!r}")
+            if profile is None:
+                errors.append(f"{part.where}: a number comes from a council profile, with its citation")
+            elif part.council_value not in profile.values:
+                errors.append(f"{part.where}: the council states no value {part.council_value!r}")
+    return errors
+
+
 def check_tree(bundle: Bundle, tree: Tree) -> list[str]:
     errors: list[str] = []
     titles = tree.actions
     facts = {**bundle.facts, **tree.facts}
-    if tree.start not in tree.nodes:
-        errors.append(f"{tree.where}: start node {tree.start!r} does not exist")
-    for node in tree.nodes.values():
-        if node.ask and node.ask not in facts:
-            errors.append(f"{node.where}: node {node.name!r} asks unknown fact {node.ask!r}")
-        for code in node.add + node.add_if_stated:
-            if code not in titles:
-                errors.append(f"{node.where}: node {node.name!r} adds unknown action {code!r}")
-        for route in node.routes:
-            if route.goto != END and route.goto not in tree.nodes:
-                errors.append(f"{route.where}: node {node.name!r} points to unknown node {route.goto!r}")
-            for code in route.add + route.add_if_stated:
-                if code not in titles:
-                    errors.append(f"{route.where}: route adds unknown action {code!r} "
-                                  f"(not in the tree's actions)")
-            for cond in _conditions(route.when) if route.when else ():
-                if cond.op in ("is", "in", "at_least", "below"):
-                    fact = facts.get(cond.fact)
-                    if fact is None:
-                        errors.append(f"{cond.where}: condition uses unknown fact {cond.fact!r}")
-                        continue
-                    for value in (cond.values if cond.op == "in" else (cond.value,) if cond.op == "is" else ()):
-                        try:
-                            engine.parse_answer(fact, value)
-                        except engine.BadValue:
-                            errors.append(f"{cond.where}: {value!r} is not an answer to {cond.fact!r} "
-                                          f"(valid: {engine.valid_choices(fact)})")
-                    if cond.op in ("at_least", "below") and fact.type != "score":
-                        errors.append(f"{cond.where}: {cond.op!r} needs a score fact, not {cond.fact!r}")
+    asked: list[str] = []
+    for question in tree.questions:
+        if question.fact not in facts:
+            errors.append(f"{question.where}: the tool asks unknown fact {question.fact!r}")
+        elif question.fact in asked:
+            errors.append(f"{question.where}: {question.fact!r} is asked twice")
+        elif not facts[question.fact].short:
+            errors.append(f"{facts[question.fact].where}: fact {question.fact!r} needs a `short` name "
+                          f"for \"Because\" lines")
+        if question.only_if is not None:  # a question's gate reads only questions before it
+            errors += check_condition(bundle, tree, question.only_if, asked)
+        asked.append(question.fact)
+    for code, cond in tree.gaps.items():
+        errors += check_condition(bundle, tree, cond, asked)
+    for code in tree.permissions:
+        if code not in titles:
+            errors.append(f"{tree.where}: permission {code!r} is not in the tool's actions")
     for name, fact in tree.facts.items():
         shared = bundle.facts.get(name)
         if shared and (fact.type, fact.options, fact.if_unknown) != (shared.type, shared.options, shared.if_unknown):
             errors.append(f"{fact.where}: the tool's wording of {name!r} must keep its type, options "
                           f"and \"I don't know\" answer")
-    for node in tree.nodes.values():
-        fact = facts.get(node.ask)
-        if fact is not None and not fact.short:
-            errors.append(f"{fact.where}: fact {fact.name!r} needs a `short` name for \"Because\" lines")
-    for code in tree.never_silent:
-        if code not in titles:
-            errors.append(f"{tree.where}: never_silent names unknown action {code!r}")
-    unsure = [n.ask for n in tree.nodes.values() if n.ask in facts and facts[n.ask].if_unknown]
+    for key, codes in (("never_silent", tree.never_silent), ("scope", (tree.scope,) if tree.scope else ())):
+        errors += [f"{tree.where}: {key} names unknown action {code!r}" for code in codes if code not in titles]
+    unsure = [q.fact for q in tree.questions if q.fact in facts and facts[q.fact].if_unknown]
     if unsure and engine.ASK_WHEN_UNSURE not in titles:
-        errors.append(f"{tree.where}: {unsure[0]!r} accepts \"I don't know\", so the tree's actions "
+        errors.append(f"{tree.where}: {unsure[0]!r} accepts \"I don't know\", so the tool's actions "
                       f"need {engine.ASK_WHEN_UNSURE!r}")
-    errors += _graph(tree)
-    return errors
-
-
-def _graph(tree: Tree) -> list[str]:
-    if tree.start not in tree.nodes:
-        return []
-    edges = {n.name: [r.goto for r in n.routes if r.goto in tree.nodes] for n in tree.nodes.values()}
-    errors, seen, state = [], set(), {}
-
-    def visit(name, trail):
-        state[name] = "open"
-        seen.add(name)
-        for nxt in edges[name]:
-            if state.get(nxt) == "open":
-                cycle = " -> ".join(trail[trail.index(nxt):] + [nxt])
-                errors.append(f"{tree.nodes[name].where}: cycle: {cycle}")
-            elif nxt not in state:
-                visit(nxt, trail + [nxt])
-        state[name] = "done"
-
-    visit(tree.start, [tree.start])
-    for name, node in tree.nodes.items():
-        if name not in seen:
-            errors.append(f"{node.where}: node {name!r} is unreachable from {tree.start!r}")
     return errors
 
 
@@ -103,17 +95,22 @@ def check_profiles(bundle: Bundle) -> list[str]:
             tree = bundle.trees.get(tool)
             titles = tree.actions if tree else {}
             facts = {**bundle.facts, **(tree.facts if tree else {})}
+            asked = [q.fact for q in tree.questions] if tree else []
             for code, action in profile.actions.items():
                 if code not in titles:
                     errors.append(f"{action.where}: unknown action {code!r} for {tool}")
                 for name in PLACEHOLDER.findall(action.text):
                     if name not in profile.values:
                         errors.append(f"{action.where}: text uses {{{name}}} but no value {name!r} is stated")
+                if action.when is not None and tree:
+                    errors += check_condition(bundle, tree, action.when, asked, profile)
             for code, gap in profile.not_covered.items():
                 if code not in titles:
                     errors.append(f"{gap.where}: unknown action {code!r} for {tool}")
                 if code in profile.actions:
                     errors.append(f"{gap.where}: {code!r} is both an action and not_covered")
+                if gap.when is not None and tree:  # without one: when the tool says the topic arises
+                    errors += check_condition(bundle, tree, gap.when, asked, profile)
             for fact in profile.question_cite:
                 if fact not in facts:
                     errors.append(f"{profile.where}: question cite for unknown fact {fact!r}")
@@ -122,7 +119,9 @@ def check_profiles(bundle: Bundle) -> list[str]:
 
 
 def never_silent(bundle: Bundle, skip=()) -> list[str]:
-    """What a tool never leaves silent (e.g. confidentiality) each council states itself."""
+    """What a tool never leaves silent (e.g. confidentiality) each council states itself: in
+    its own words with its citation, or, where its documents say nothing, in a plain statement
+    of that (a `not_covered` entry with its own text) rather than the default wording."""
     errors = []
     for council in bundle.councils.values():
         if council.code in skip:
@@ -130,9 +129,11 @@ def never_silent(bundle: Bundle, skip=()) -> list[str]:
         for tool, profile in council.tools.items():
             tree = bundle.trees.get(tool)
             for code in tree.never_silent if tree else ():
-                if code not in profile.actions:
+                gap = profile.not_covered.get(code)
+                if code not in profile.actions and not (gap and gap.text):
                     errors.append(f"{profile.where}: {council.short} must state {code!r} in its own "
-                                  f"words with its citation ({tool} never leaves it silent)")
+                                  f"words with its citation, or say in a `not_covered` text that its "
+                                  f"documents do not cover it ({tool} never leaves it silent)")
     return errors
 
 
@@ -168,9 +169,31 @@ def check_paths(bundle: Bundle) -> list[str]:
     return errors
 
 
+def check_cycles(bundle: Bundle) -> list[str]:
+    """`applies` never leads back to the action itself."""
+    errors = []
+    for council in bundle.councils.values():
+        for profile in council.tools.values():
+            for code, action in profile.actions.items():
+                todo, seen = [action.when] if action.when else [], set()
+                while todo:
+                    for part in _conditions(todo.pop()):
+                        if part.op != "applies" or part.key not in profile.actions or part.key in seen:
+                            continue
+                        if part.key == code:
+                            errors.append(f"{action.where}: the condition of {code!r} refers back to itself")
+                            todo = []
+                            break
+                        seen.add(part.key)
+                        target = profile.actions[part.key].when
+                        todo += [target] if target else []
+    return errors
+
+
 def validate(bundle: Bundle) -> list[str]:
     errors = [e for tree in bundle.trees.values() for e in check_tree(bundle, tree)]
     errors += check_profiles(bundle)
+    errors += check_cycles(bundle)
     from py_tools.rules.not_reviewed import check as check_not_reviewed  # a new council's skeleton profiles
     errors += check_not_reviewed(bundle)
     if not errors:  # walking broken trees only repeats the structural errors

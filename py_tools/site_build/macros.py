@@ -124,9 +124,9 @@ def rules_page_html(bundle, tool: str, council: str, base: str) -> str:
         f'<h2 id="flowchart">Flowchart</h2>\n'
         f'<div class="da-flowchart"><div class="da-flowchart__scroll" tabindex="0" role="region" '
         f'aria-labelledby="{cap}">{svg}</div><p class="da-flowchart__caption" id="{cap}">Flowchart of the '
-        f'{escape(tree.title)} tool for {escape(c.short)}: questions in boxes, answers on the arrows, the duties '
-        f'each branch adds in notes, and each outcome with its number of duties. Select a box to read the '
-        f'paragraph it cites. <a href="#outline">The outline below</a> says the same in words.</p></div>\n'
+        f'{escape(tree.title)} tool for {escape(c.short)}: the questions in boxes, in the order they are asked, '
+        f'answers on the arrows, the duties an answer settles in notes, and the outcome with the number of '
+        f'duties a path gives. Select a box to read the paragraph it cites. <a href="#outline">The outline below</a> says the same in words.</p></div>\n'
         f'<h2 id="outline">The rules in words</h2>\n'
         f'{outline.outline_html(bundle, tool, council, base)}\n')
 
